@@ -1,0 +1,198 @@
+"""The build, top to bottom: sources → cache/pool → index → render → write → search."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import index, render, search, sources, taxonomy, urls
+from .cache import Cache
+from .config import Config
+from .feeds import sitemap
+from .model import Article, BuildResult, Page, Problem, SourceFile
+from .process import process
+from .write import Writer
+
+POOL_MIN = 48
+"""Fewer articles to process than this are processed in-line: a pool costs more to start."""
+
+Progress = Callable[[str, int, int], None]
+
+
+def state_dir(cfg: Config) -> Path:
+    """The hidden folder beside the output: cache, manifest, staging. Safe to delete."""
+    out = cfg.path("output_dir")
+    return out.parent / f".{out.name}.green-archive"
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.marks: list[tuple[str, float]] = []
+        self.start = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.marks.append((name, round(now - self.start, 3)))
+        self.start = now
+
+
+def load_articles(cfg: Config, tax: taxonomy.Taxonomy, cache: Cache | None,
+                  progress: Progress | None = None, jobs: int | None = None
+                  ) -> tuple[list[Article], list[Problem], int, int]:
+    """Read every content file and run the per-article stages (cached, pooled).
+
+    Returns (articles, problems, files found, results reused from the cache)."""
+    content = cfg.path("content_dir")
+    rels = sources.discover(content, exclude=(cfg.path("taxonomy_dir"), cfg.path("output_dir"),
+                                              state_dir(cfg)))
+    problems: list[Problem] = []
+    results: dict[str, tuple[Article | None, tuple[Problem, ...]]] = {}
+    todo: list[SourceFile] = []
+    for item in sources.read_all(content, rels):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        hit = cache.get(item.path, item.digest) if cache else None
+        if hit is not None:
+            results[item.path] = hit
+        else:
+            todo.append(item)
+    reused = len(results)
+    for src, result in zip(todo, _run(todo, cfg, tax, progress, jobs), strict=True):
+        results[src.path] = result
+        if cache is not None:
+            cache.put(src.path, src.digest, result)
+    articles = []
+    for rel in rels:
+        if rel in results:
+            article, found = results[rel]
+            problems.extend(found)
+            if article is not None:
+                articles.append(article)
+    return articles, problems, len(rels), reused
+
+
+def _run(todo: list[SourceFile], cfg: Config, tax: taxonomy.Taxonomy,
+         progress: Progress | None, jobs: int | None) -> Iterable:
+    workers = jobs or os.cpu_count() or 1
+    if len(todo) < POOL_MIN or workers == 1:
+        for i, src in enumerate(todo, 1):
+            yield process(src, cfg, tax)
+            if progress and i % 50 == 0:
+                progress("articles", i, len(todo))
+        return
+    chunk = max(4, min(64, len(todo) // (workers * 8)))
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(cfg, tax)) as pool:
+        for i, result in enumerate(pool.map(_worker_process, todo, chunksize=chunk), 1):
+            yield result
+            if progress and i % 100 == 0:
+                progress("articles", i, len(todo))
+
+
+_WORKER: dict = {}
+"""Per worker process: the settings and taxonomy, sent once instead of with every file."""
+
+
+def _init_worker(cfg: Config, tax: taxonomy.Taxonomy) -> None:
+    _WORKER["args"] = (cfg, tax)
+
+
+def _worker_process(src: SourceFile):
+    cfg, tax = _WORKER["args"]
+    return process(src, cfg, tax)
+
+
+def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None = None,
+        jobs: int | None = None, search_index: bool | None = None) -> BuildResult:
+    """Build the site described by `cfg` into its output folder."""
+    timer = _Timer()
+    output, state = cfg.path("output_dir"), state_dir(cfg)
+    content = cfg.path("content_dir")
+    if output == content or content in output.parents:
+        problem = Problem(str(output), None, "error", "output-inside-content",
+                          "the output folder must not be inside the content folder")
+        return _failed([problem], timer, output)
+    if not content.is_dir():
+        return _failed([Problem(str(content), None, "error", "content-missing",
+                                "the content folder does not exist")], timer, output)
+
+    tax, problems = taxonomy.load(cfg.path("taxonomy_dir"))
+    if any(p.severity == "error" for p in problems):
+        return _failed(problems, timer, output)
+    timer("taxonomy")
+
+    cache = Cache(state, f"{cfg.process_key}:{tax.key}")
+    articles, found, files, reused = load_articles(cfg, tax, cache, progress, jobs)
+    problems += found
+    timer("articles")
+
+    site, index_problems = index.index(articles, cfg, tax, now or datetime.now(UTC))
+    problems += index_problems
+    problems += _empty_term_notes(site, cfg)
+    timer("index")
+
+    writer = Writer(output, state)
+    try:
+        theme = render.load_theme(cfg)
+        renderer = render.Renderer(site, cfg, tax, theme, search=cfg.search)
+        locations = []
+        for page in renderer.pages():
+            writer.add(page)
+            if page.out_path.endswith(".html") and page.url != urls.not_found():
+                locations.append(urls.absolute(cfg, page.url))
+        writer.add(Page("/sitemap.xml", "sitemap.xml", sitemap(locations)))
+        timer("render")
+        written, removed = writer.commit()
+    except Exception as exc:  # a template error must not leave a half-written site
+        writer.abort()
+        where, line = _template_position(exc)
+        problems.append(Problem(str(where), line, "error", "render-failed",
+                                f"{type(exc).__name__}: {exc}; the output was left unchanged"))
+        return _failed(problems, timer, output)
+    timer("write")
+    cache.save()
+
+    if (cfg.search if search_index is None else search_index) and (written or removed or
+                                                                   not (output / "pagefind").is_dir()):
+        problems += search.build_index(output, state)
+        timer("search")
+
+    return BuildResult(
+        written=written, unchanged=writer.unchanged, removed=removed,
+        articles=len(site.by_id), skipped=files - len(articles), problems=tuple(problems),
+        timings=tuple(timer.marks), output=str(output), ok=True, reused=reused,
+        pages=tuple(sorted(writer.new)))
+
+
+def _template_position(exc: BaseException) -> tuple[str, int | None]:
+    """The template file and line an error happened in (Jinja keeps them in the traceback)."""
+    if getattr(exc, "filename", None):
+        return exc.filename, getattr(exc, "lineno", None)
+    found = ("theme", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml")):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _failed(problems: list[Problem], timer: _Timer, output: Path) -> BuildResult:
+    return BuildResult(0, 0, 0, 0, 0, tuple(problems), tuple(timer.marks), str(output),
+                       ok=False)
+
+
+def _empty_term_notes(site, cfg: Config) -> list[Problem]:
+    """Taxonomy terms no article is filed under: listed in the report, given no page."""
+    out = []
+    for kind, slugs in site.empty_terms.items():
+        if slugs:
+            shown = ", ".join(slugs[:30]) + (" …" if len(slugs) > 30 else "")
+            out.append(Problem(cfg.taxonomy_dir, None, "warning", "term-empty",
+                               f"{len(slugs)} {kind} terms have no article (no page): {shown}"))
+    return out

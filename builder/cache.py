@@ -1,0 +1,51 @@
+"""Per-article results kept between builds, keyed by content digest, settings and version."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from . import __version__
+from .model import Article, Problem
+from .write import write_atomic
+
+FILE = "articles.pickle"
+Result = tuple[Article | None, tuple[Problem, ...]]
+
+
+class Cache:
+    """One pickle of {(path, digest): result} for one (settings, taxonomy, version) key.
+
+    A changed key (new settings, taxonomy or builder version) starts empty. Entries not used
+    by a build are dropped when it saves, so the file never outgrows the archive. The folder
+    is safe to delete at any time.
+    """
+
+    def __init__(self, folder: Path, key: str):
+        self.folder = folder
+        self.key = f"{key}:{__version__}"
+        self.old: dict[tuple[str, str], Result] = {}
+        self.new: dict[tuple[str, str], Result] = {}
+        try:
+            with open(folder / FILE, "rb") as f:
+                stored_key, entries = pickle.load(f)
+            if stored_key == self.key:
+                self.old = entries
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                AttributeError, ImportError):
+            pass
+
+    def get(self, path: str, digest: str) -> Result | None:
+        hit = self.old.get((path, digest))
+        if hit is not None:
+            self.new[(path, digest)] = hit
+        return hit
+
+    def put(self, path: str, digest: str, result: Result) -> None:
+        self.new[(path, digest)] = result
+
+    def save(self) -> None:
+        if self.new == self.old:
+            return
+        write_atomic(self.folder / FILE,
+                     pickle.dumps((self.key, self.new), protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,95 @@
+"""The command line: `build`, `serve`, `check`; parse arguments, call the build, report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__, report
+from .config import Config, ConfigError, load
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", default="site.toml", help="site settings (default: site.toml)")
+    p.add_argument("--content", help="content folder (overrides site.toml)")
+    p.add_argument("--output", help="output folder (overrides site.toml)")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="green-archive",
+                                  description="Build a green-tech news archive site.")
+    top.add_argument("--version", action="version", version=f"green-archive {__version__}")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the site into the output folder")
+    _common(b)
+    b.add_argument("--strict", action="store_true", help="exit 1 when any error is reported")
+    b.add_argument("--report", metavar="FILE", help="write the JSON report to FILE")
+    b.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+    b.add_argument("--no-search", action="store_true", help="skip the search index")
+    b.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+
+    s = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on change")
+    _common(s)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    s.add_argument("--open", action="store_true", help="open the site in a browser")
+    s.add_argument("--no-watch", action="store_true", help="serve without watching")
+
+    c = sub.add_parser("check", help="parse and report problems without writing a site")
+    _common(c)
+    c.add_argument("--strict", action="store_true")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("--explain", metavar="FILE", help="show how FILE is read, dated and tagged")
+    c.add_argument("--suggest", action="store_true",
+                   help="list companies mentioned in the content but missing from the taxonomy")
+    return top
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    return load(Path(args.config), content_dir=args.content, output_dir=args.output)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        cfg = load_config(args)
+    except ConfigError as exc:
+        for p in exc.problems:
+            print(report.line(p), file=sys.stderr)
+        return report.EXIT_CONFIG
+    if args.command == "build":
+        return cmd_build(cfg, args)
+    if args.command == "check":
+        from .check import cmd_check
+
+        return cmd_check(cfg, args)
+    from .serve import cmd_serve
+
+    return cmd_serve(cfg, args)
+
+
+def cmd_build(cfg: Config, args: argparse.Namespace) -> int:
+    from .build import run
+    from .progress import Progress
+
+    with Progress(enabled=not args.quiet) as progress:
+        result = run(cfg, progress=progress, jobs=args.jobs,
+                     search_index=False if args.no_search else None)
+    if not args.quiet:
+        for p in result.problems:
+            print(report.line(p), file=sys.stderr)
+    print(report.summary(result.problems), file=sys.stderr)
+    if args.report:
+        Path(args.report).write_text(report.as_json(result, result.problems), encoding="utf-8")
+    timings = ", ".join(f"{name} {sec:.2f}s" for name, sec in result.timings)
+    if result.ok:
+        print(f"built {result.articles} articles ({result.skipped} files skipped, "
+              f"{result.reused} from cache): {result.written} files written, "
+              f"{result.unchanged} unchanged, {result.removed} removed [{timings}]")
+        print(f"site: {result.output}\npreview: python -m builder serve   "
+              f"(or open {Path(result.output) / 'index.html'})")
+    else:
+        print("build failed; the output was left unchanged", file=sys.stderr)
+    return report.exit_code(result.problems, args.strict, result.ok)

@@ -1,0 +1,242 @@
+"""site.toml → a frozen, validated Config (parse is pure; load reads the file)."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .model import Problem
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class CleanConfig:
+    proxy_prefixes: tuple[str, ...] = (
+        "https://cors.zfour.workers.dev/?",
+        "http://cors.zfour.workers.dev/?",
+    )
+    """URL prefixes of image/link proxies; the URL after the prefix is the original."""
+    unlink_patterns: tuple[str, ...] = (
+        r"ofweek\.com/tag-",
+        r"ofweek\.com/(?:[a-z]+/)?$",
+        r"/tag/",
+        r"/tags?/",
+        r"[?&](?:q|query|keyword|kw)=",
+        r"/search",
+        r"c\.duomai\.com/track",
+        r"data\.eastmoney\.com",
+        r"quote\.eastmoney\.com",
+        r"finews\.withounder\.com",
+        r"finews\.zning\.xyz",
+    )
+    """Regexes: links whose URL matches become plain text (tag, search, tracking pages)."""
+    excerpt_length: int = 140
+    """Excerpt length in display columns (a CJK ideograph counts 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaggingConfig:
+    company_threshold: float = 3.0
+    theme_threshold: float = 3.0
+    title_weight: float = 3.0
+    lead_weight: float = 1.5
+    """Weight of a mention in the first paragraph of the body."""
+    body_weight: float = 1.0
+    max_themes: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatesConfig:
+    threshold: float = 0.8
+    """Estimated Jaccard similarity of character shingles above which two articles are one story."""
+    shingle: int = 5
+    """Shingle length in characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class UrlsConfig:
+    article: str = "/articles/{year}/{month}/{slug}/"
+    companies: str = "/companies/"
+    company: str = "/companies/{slug}/"
+    themes: str = "/themes/"
+    theme: str = "/themes/{slug}/"
+    sources: str = "/sources/"
+    source: str = "/sources/{slug}/"
+    year: str = "/archive/{year}/"
+    month: str = "/archive/{year}/{month}/"
+    archive: str = "/archive/"
+    topics: str = "/topics/"
+    search: str = "/search/"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    title: str = "Green Archive"
+    description: str = ""
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    """Time zone for naive dates and for displaying dates."""
+    content_dir: str = "content"
+    output_dir: str = "public"
+    taxonomy_dir: str = "content/taxonomy"
+    theme: str = "default"
+    themes_dir: str = "themes"
+    templates_dir: str = "templates"
+    """Site templates that override the theme's, file by file."""
+    per_page: int = 20
+    search: bool = True
+    """Build the Pagefind search index."""
+    future_date_days: int = 2
+    """Dates further in the future than this are kept but reported."""
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    tagging: TaggingConfig = field(default_factory=TaggingConfig)
+    duplicates: DuplicatesConfig = field(default_factory=DuplicatesConfig)
+    urls: UrlsConfig = field(default_factory=UrlsConfig)
+    root: str = "."
+    """Folder of site.toml: relative paths are resolved against it (not a TOML key)."""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def path(self, name: str) -> Path:
+        """A folder setting (`content_dir`, `output_dir`…) resolved against `root`."""
+        return (Path(self.root) / getattr(self, name)).resolve()
+
+    @property
+    def process_key(self) -> str:
+        """Hash of every setting the per-article stages read (the cache key part)."""
+        parts = (self.timezone, self.language, self.future_date_days, self.clean,
+                 self.tagging, self.duplicates.shingle)
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+_NOT_KEYS = {"root"}
+
+
+def _type_ok(value: object, hint: object) -> bool:
+    origin = typing.get_origin(hint)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin is tuple:
+        (item, _) = typing.get_args(hint)
+        return isinstance(value, list) and all(_type_ok(v, item) for v in value)
+    if isinstance(hint, type):
+        return isinstance(value, hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_type_ok(value, h) for h in typing.get_args(hint))
+    return True
+
+
+def _type_name(hint: object) -> str:
+    if typing.get_origin(hint) is tuple:
+        return f"list of {_type_name(typing.get_args(hint)[0])}"
+    if hint is float:
+        return "number"
+    return {str: "string", int: "integer", bool: "boolean"}.get(hint, str(hint))
+
+
+def _build(cls: type, table: dict, where: str, path: str, problems: list[Problem]):
+    """Fill dataclass `cls` from a TOML table, reporting unknown keys and wrong types."""
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)} - _NOT_KEYS
+    values = {}
+    for key, value in table.items():
+        name = f"{where}{key}"
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            problems.append(Problem(path, None, "error", "config-unknown-key",
+                                    f"unknown key `{name}`",
+                                    f"did you mean `{where}{close[0]}`?" if close else
+                                    f"known keys: {', '.join(sorted(known))}"))
+            continue
+        hint = hints[key]
+        if dataclasses.is_dataclass(hint):
+            if not isinstance(value, dict):
+                problems.append(Problem(path, None, "error", "config-type",
+                                        f"`{name}` must be a table [{name}]"))
+                continue
+            values[key] = _build(hint, value, f"{name}.", path, problems)
+        elif not _type_ok(value, hint):
+            problems.append(Problem(path, None, "error", "config-type",
+                                    f"`{name}` must be a {_type_name(hint)}, "
+                                    f"not {type(value).__name__} {value!r}"))
+        else:
+            values[key] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)
+
+
+def parse(text: str, path: str = "site.toml", root: str = ".") -> tuple[Config, list[Problem]]:
+    """Parse site.toml text; return the config and every problem (errors make it unusable)."""
+    problems: list[Problem] = []
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        return Config(root=root), [Problem(path, line, "error", "config-syntax", str(exc))]
+    cfg = _build(Config, table, "", path, problems)
+    cfg = replace(cfg, root=root)
+    problems.extend(_check(cfg, path))
+    return cfg, problems
+
+
+def _check(cfg: Config, path: str) -> list[Problem]:
+    out = []
+
+    def bad(key: str, message: str) -> None:
+        out.append(Problem(path, None, "error", "config-value", f"`{key}` {message}"))
+
+    if cfg.per_page < 1:
+        bad("per_page", "must be at least 1")
+    if not cfg.base_url.startswith(("http://", "https://", "/")):
+        bad("base_url", f"must be an http(s) URL or start with `/`, not {cfg.base_url!r}")
+    try:
+        ZoneInfo(cfg.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        bad("timezone", f"is not a known time zone: {cfg.timezone!r}")
+    if not 0 < cfg.duplicates.threshold <= 1:
+        bad("duplicates.threshold", "must be in (0, 1]")
+    for name in ("article", "company", "theme", "source"):
+        pattern = getattr(cfg.urls, name)
+        if "{slug}" not in pattern:
+            bad(f"urls.{name}", "must contain {slug}")
+    for name in fields(UrlsConfig):
+        pattern = getattr(cfg.urls, name.name)
+        if not (pattern.startswith("/") and (pattern.endswith("/") or pattern.endswith(".html"))):
+            bad(f"urls.{name.name}", "must start with `/` and end with `/` or `.html`")
+    return out
+
+
+def load(path: Path, **overrides: str | None) -> Config:
+    """Read and validate a site.toml; raise ConfigError on any error.
+
+    `overrides` (content_dir, output_dir) come from the command line and are resolved
+    against the working directory, not the config's folder.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError([Problem(str(path), None, "error", "config-missing",
+                                   f"cannot read the config: {exc.strerror}")]) from None
+    cfg, problems = parse(text, str(path), str(path.resolve().parent))
+    if any(p.severity == "error" for p in problems):
+        raise ConfigError(problems)
+    given = {k: str(Path(v).resolve()) for k, v in overrides.items() if v}
+    return replace(cfg, **given)

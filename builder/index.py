@@ -1,0 +1,200 @@
+"""Articles → Site: order, unique slugs, duplicates, terms, sources, archives, related (pure)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from . import textutil, urls
+from .config import Config
+from .model import KINDS, Article, Problem, Site, Term
+from .taxonomy import Taxonomy
+
+RELATED = 5
+NEIGHBOUR_WINDOW = 12
+BUCKET_CAP = 64
+
+
+def index(articles: list[Article], cfg: Config, tax: Taxonomy,
+          now: datetime | None = None) -> tuple[Site, list[Problem]]:
+    """Build the whole-site model. Deterministic: the same articles give the same Site."""
+    problems: list[Problem] = []
+    ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
+    if now is not None:
+        for a in ordered:
+            if a.date - now > timedelta(days=cfg.future_date_days):
+                problems.append(Problem(a.id, None, "warning", "date-future",
+                                        f"date {a.date.date().isoformat()} is in the future "
+                                        "(kept)"))
+    ordered, slug_problems = _unique_slugs(ordered, cfg)
+    problems += slug_problems
+
+    duplicates, duplicate_of = find_duplicates(ordered, cfg.duplicates.threshold)
+    canonical = tuple(a for a in ordered if a.id not in duplicate_of)
+    by_id = {a.id: a for a in ordered}
+
+    terms: dict[str, dict[str, Term]] = {}
+    empty: dict[str, tuple[str, ...]] = {}
+    for kind in KINDS:
+        members: dict[str, list[str]] = defaultdict(list)
+        for a in canonical:
+            for slug in a.terms(kind):
+                members[slug].append(a.id)
+        entries = tax.entries.get(kind, {})
+        terms[kind] = {slug: Term(kind, slug, e.zh, e.en, tuple(members[slug]))
+                       for slug, e in entries.items() if members.get(slug)}
+        empty[kind] = tuple(slug for slug in entries if not members.get(slug))
+
+    sources: dict[str, tuple[str, list[str]]] = {}
+    for a in canonical:
+        if a.source:
+            slug = textutil.slugify(a.source, 60) or "source"
+            name, ids = sources.setdefault(slug, (a.source, []))
+            ids.append(a.id)
+    years: dict[int, list[str]] = defaultdict(list)
+    months: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for a in canonical:
+        local = a.date.astimezone(cfg.tz)
+        years[local.year].append(a.id)
+        months[(local.year, local.month)].append(a.id)
+
+    site = Site(
+        articles=canonical,
+        by_id=by_id,
+        terms=terms,
+        empty_terms=empty,
+        sources={slug: (name, tuple(ids)) for slug, (name, ids) in sorted(sources.items())},
+        years={y: tuple(ids) for y, ids in sorted(years.items(), reverse=True)},
+        months={m: tuple(ids) for m, ids in sorted(months.items(), reverse=True)},
+        duplicates=duplicates,
+        duplicate_of=duplicate_of,
+        related=_related(canonical, terms),
+        neighbours=_neighbours(canonical),
+    )
+    return site, problems
+
+
+def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], list[Problem]]:
+    """Two articles may not share a URL: the older keeps it, later ones get `-2`, `-3`…
+    (oldest first, so adding a newer article never renames an older one)."""
+    taken: set[str] = set()
+    out: dict[str, Article] = {}
+    problems = []
+    for a in sorted(ordered, key=lambda a: (a.date.timestamp(), a.id)):
+        url = urls.article(cfg, a)
+        if url in taken:
+            n = 2
+            while urls.article(cfg, replace(a, slug=f"{a.slug}-{n}")) in taken:
+                n += 1
+            problems.append(Problem(a.id, None, "warning", "slug-collision",
+                                    f"slug `{a.slug}` is taken at {url}; using `{a.slug}-{n}`"))
+            a = replace(a, slug=f"{a.slug}-{n}")
+            url = urls.article(cfg, a)
+        taken.add(url)
+        out[a.id] = a
+    return [out[a.id] for a in ordered], problems
+
+
+def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """Jaccard estimate from two bottom-k sketches: of the k smallest hashes of the union,
+    the share that both texts hold."""
+    if not a or not b:
+        return 0.0
+    k = min(len(a), len(b))
+    sa, sb = set(a), set(b)
+    union = sorted(sa | sb)[:k]
+    return sum(1 for h in union if h in sa and h in sb) / k
+
+
+def find_duplicates(ordered: list[Article], threshold: float
+                    ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Groups of the same story (estimated Jaccard ≥ threshold). The earliest copy is
+    canonical (ties: the longer text, then the id); the others are listed on it."""
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for i, a in enumerate(ordered):
+        for h in a.sketch:
+            buckets[h].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for members in buckets.values():
+        if len(members) > BUCKET_CAP:
+            continue  # a shingle common to many texts (boilerplate) says nothing
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                shared[(members[x], members[y])] += 1
+    parent = list(range(len(ordered)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for (i, j), count in shared.items():
+        if count < 4:
+            continue
+        if similarity(ordered[i].sketch, ordered[j].sketch) >= threshold:
+            parent[root(i)] = root(j)
+    groups: dict[int, list[Article]] = defaultdict(list)
+    for i, a in enumerate(ordered):
+        groups[root(i)].append(a)
+    duplicates: dict[str, tuple[str, ...]] = {}
+    duplicate_of: dict[str, str] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda a: (a.date.timestamp(), -a.chars, a.id))
+        first, rest = members[0], members[1:]
+        duplicates[first.id] = tuple(a.id for a in rest)
+        for a in rest:
+            duplicate_of[a.id] = first.id
+    return dict(sorted(duplicates.items())), dict(sorted(duplicate_of.items()))
+
+
+def _related(articles: tuple[Article, ...], terms: dict[str, dict[str, Term]]
+             ) -> dict[str, tuple[str, ...]]:
+    """Articles sharing companies (weight 2) and themes (weight 1), nearest in time first.
+    Only neighbours in each term's date-ordered list are looked at, so the cost stays linear."""
+    position = {a.id: i for i, a in enumerate(articles)}
+    by_id = {a.id: a for a in articles}
+    related: dict[str, tuple[str, ...]] = {}
+    weight = {"company": 2.0, "theme": 1.0}
+    for a in articles:
+        scores: dict[str, float] = defaultdict(float)
+        for kind in KINDS:
+            for slug in a.terms(kind):
+                term = terms[kind].get(slug)
+                if term is None:
+                    continue
+                ids = term.article_ids
+                here = _find(ids, a.id, position)
+                for other in ids[max(0, here - NEIGHBOUR_WINDOW): here + NEIGHBOUR_WINDOW + 1]:
+                    if other != a.id:
+                        scores[other] += weight[kind]
+        ranked = sorted(scores, key=lambda o: (-scores[o],
+                                               abs(by_id[o].date.timestamp() - a.date.timestamp()),
+                                               o))
+        related[a.id] = tuple(ranked[:RELATED])
+    return related
+
+
+def _find(ids: tuple[str, ...], target: str, position: dict[str, int]) -> int:
+    lo, hi = 0, len(ids)
+    p = position[target]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if position[ids[mid]] < p:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _neighbours(articles: tuple[Article, ...]) -> dict[str, tuple[str | None, str | None]]:
+    """(older, newer) for each article, in the newest-first order."""
+    out = {}
+    for i, a in enumerate(articles):
+        older = articles[i + 1].id if i + 1 < len(articles) else None
+        newer = articles[i - 1].id if i > 0 else None
+        out[a.id] = (older, newer)
+    return out

@@ -1,0 +1,203 @@
+"""The records that flow between the stages: frozen, slotted, plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Kind = Literal["company", "theme"]
+KINDS: tuple[Kind, ...] = ("company", "theme")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with an input, found by the stage that read it."""
+
+    path: str
+    """The file, relative to the content folder (or the config/taxonomy path)."""
+    line: int | None
+    """1-based line in that file, when the problem sits on one line."""
+    severity: Severity
+    """`error` skips the article (and fails `--strict`); `warning` only reports."""
+    code: str
+    """A short stable kebab-case name, e.g. `date-invalid`; the summary groups by it."""
+    message: str
+    """What is wrong, in one sentence."""
+    hint: str = ""
+    """How to fix it, or the evidence a repair used."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One content file as read from disk, before any interpretation."""
+
+    path: str
+    """Path relative to the content folder, with `/` separators."""
+    data: bytes
+    """The raw bytes."""
+    mtime_ns: int
+    """Modification time, for the serve loop's change detection."""
+    digest: str
+    """sha256 of `data`: the cache key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Normalised metadata of one article, whatever the source called the fields."""
+
+    title: str = ""
+    date: datetime | None = None
+    """Aware datetime of original publication."""
+    date_evidence: str = ""
+    """Where the date came from: `front matter`, `body time line`, `file name`…"""
+    updated: datetime | None = None
+    source: str = ""
+    """The publisher (每日经济新闻, pv magazine…)."""
+    source_url: str = ""
+    """The original article's URL, when known."""
+    authors: tuple[str, ...] = ()
+    image: str = ""
+    """Lead image URL."""
+    slug: str = ""
+    """Explicit slug from front matter (validated), else empty."""
+    description: str = ""
+    language: str = ""
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    """Editorial override: company slugs to add."""
+    themes: tuple[str, ...] = ()
+    """Editorial override: theme slugs to add."""
+    exclude_companies: tuple[str, ...] = ()
+    exclude_themes: tuple[str, ...] = ()
+    draft: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An article after parsing: metadata and an untouched body."""
+
+    path: str
+    meta: Meta
+    body: str
+    body_format: Literal["html", "markdown"]
+    body_line: int
+    """1-based line of the file where the body starts (problem lines inside the body)."""
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """One company or theme assigned to an article, with the evidence for it."""
+
+    kind: Kind
+    term: str
+    """The taxonomy slug."""
+    score: float
+    evidence: tuple[str, ...]
+    """Human-readable reasons: `title: 联想 ×1`, `body: Lenovo ×3`, `front matter`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned, tagged article: everything the site needs, nothing it does not."""
+
+    id: str
+    """Stable id: the source path relative to the content folder."""
+    slug: str
+    title: str
+    date: datetime
+    date_evidence: str
+    source: str
+    source_url: str
+    authors: tuple[str, ...]
+    html: str
+    """Sanitised body HTML."""
+    text: str
+    """Plain text of the body, for tagging, search and duplicates."""
+    excerpt: str
+    image: str
+    language: str
+    chars: int
+    """Article characters (CJK ideographs + Latin word characters)."""
+    reading_minutes: int
+    categories: tuple[str, ...] = ()
+    source_tags: tuple[str, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    sketch: tuple[int, ...] = ()
+    """Bottom-k MinHash sketch of the text's character shingles (duplicate detection)."""
+    updated: datetime | None = None
+    problems: tuple[Problem, ...] = ()
+
+    def terms(self, kind: Kind) -> tuple[str, ...]:
+        return tuple(t.term for t in self.tags if t.kind == kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A taxonomy entry with the articles filed under it (in `Site.terms`)."""
+
+    kind: Kind
+    slug: str
+    name_zh: str
+    name_en: str
+    article_ids: tuple[str, ...]
+    """Newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The whole archive, indexed: what the renderer reads."""
+
+    articles: tuple[Article, ...]
+    """Canonical articles, newest first (duplicates folded into their canonical copy)."""
+    by_id: dict[str, Article]
+    terms: dict[str, dict[str, Term]]
+    """kind → slug → Term; only terms with at least one article."""
+    empty_terms: dict[str, tuple[str, ...]]
+    """kind → slugs of taxonomy terms with no article (reported, not rendered)."""
+    sources: dict[str, tuple[str, tuple[str, ...]]]
+    """source slug → (display name, article ids newest first)."""
+    years: dict[int, tuple[str, ...]]
+    months: dict[tuple[int, int], tuple[str, ...]]
+    duplicates: dict[str, tuple[str, ...]]
+    """canonical id → ids of the other copies of the same story."""
+    duplicate_of: dict[str, str]
+    """non-canonical id → canonical id."""
+    related: dict[str, tuple[str, ...]]
+    neighbours: dict[str, tuple[str | None, str | None]]
+    """id → (previous/older id, next/newer id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file, rendered."""
+
+    url: str
+    """Site-relative URL path, e.g. `/companies/lenovo/`."""
+    out_path: str
+    """Output path relative to the output folder, `/`-separated."""
+    body: bytes
+    depends_on: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build did, for the report and the serve loop."""
+
+    written: int
+    unchanged: int
+    removed: int
+    articles: int
+    skipped: int
+    problems: tuple[Problem, ...]
+    timings: tuple[tuple[str, float], ...]
+    output: str = ""
+    ok: bool = True
+    """False when the build was aborted and the output left as it was."""
+    reused: int = 0
+    """Articles taken from the cache."""
+    pages: tuple[str, ...] = field(default=())
+    """Output paths of every page of the site (for counts and the serve loop)."""

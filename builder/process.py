@@ -1,0 +1,146 @@
+"""The per-article stages as one pure function: SourceFile + settings → Article + problems."""
+
+from __future__ import annotations
+
+import heapq
+import re
+import zlib
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from . import repair, textutil
+from .clean import clean_html, markdown_to_html
+from .config import Config
+from .model import Article, Draft, Problem, SourceFile
+from .parse import parse
+from .taxonomy import Taxonomy, tag
+
+SKETCH_SIZE = 64
+_MD_H1 = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.M)
+_HTML_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def process(src: SourceFile, cfg: Config, tax: Taxonomy) -> tuple[Article | None,
+                                                                   tuple[Problem, ...]]:
+    """parse → repair title → clean → resolve date → measure → tag. Never raises for bad
+    input: an unexpected exception becomes an `internal` problem for this file only."""
+    try:
+        return _process(src, cfg, tax)
+    except Exception as exc:  # noqa: BLE001 - the pool boundary: one file never stops a build
+        return None, (Problem(src.path, None, "error", "internal",
+                              f"{type(exc).__name__}: {exc}"[:300],
+                              "please report this file: it exposed a bug in the builder"),)
+
+
+def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
+    draft = parse(src, cfg)
+    if isinstance(draft, list):
+        return None, tuple(draft)
+    problems = list(draft.problems)
+    meta = draft.meta
+    if meta.draft:
+        return None, (*problems, Problem(src.path, None, "warning", "draft",
+                                         "marked as a draft (not built)"))
+    body_html = draft.body if draft.body_format == "html" else markdown_to_html(draft.body)
+
+    title = meta.title or _first_heading(draft)
+    if not title:
+        return None, (*problems, Problem(src.path, None, "error", "title-missing",
+                                         "no title in the front matter and no heading in the body",
+                                         "add `title:` to the front matter"))
+    if not meta.title:
+        problems.append(Problem(src.path, None, "warning", "title-from-heading",
+                                f"no `title` field; using the first heading: {title[:60]!r}"))
+    fixed, evidence = repair.repair_title(title, draft.body)
+    if evidence:
+        problems.append(Problem(src.path, None, "warning", "title-repaired",
+                                f"title {title!r} → {fixed!r}", evidence))
+        title = fixed
+
+    cleaned = clean_html(body_html, title=title, base_url=meta.source_url, cfg=cfg.clean)
+    facts = cleaned.facts
+    meta = replace(meta, title=title,
+                   source=meta.source or facts.source,
+                   source_url=meta.source_url or facts.source_url,
+                   authors=meta.authors or tuple(facts.authors))
+    meta, date_problems = repair.resolve_date(meta, facts.time, cleaned.text, src.path, cfg)
+    problems += date_problems
+    if meta.date is None:
+        return None, tuple(problems)
+    if not cleaned.text.strip():
+        problems.append(Problem(src.path, draft.body_line, "warning", "empty-body",
+                                "the body is empty"))
+
+    excerpt_source = meta.description or facts.abstract or cleaned.first_paragraph \
+        or cleaned.text
+    add = {"company": meta.companies, "theme": meta.themes}
+    for kind, slugs in add.items():
+        for slug in slugs:
+            if tax.entry(kind, slug) is None:
+                problems.append(Problem(src.path, None, "warning", "unknown-term",
+                                        f"front matter names {kind} `{slug}`, which is not in "
+                                        "the taxonomy (ignored)"))
+    tags = tag(title, cleaned.text, cleaned.first_paragraph, meta.tags + meta.categories, tax,
+               cfg.tagging, add=add,
+               exclude={"company": meta.exclude_companies, "theme": meta.exclude_themes})
+    return Article(
+        id=src.path,
+        slug=meta.slug or textutil.slugify(title) or _path_slug(src.path),
+        title=title,
+        date=meta.date,
+        date_evidence=meta.date_evidence,
+        source=meta.source,
+        source_url=meta.source_url,
+        authors=meta.authors,
+        html=cleaned.html,
+        text=cleaned.text,
+        excerpt=textutil.excerpt(excerpt_source, cfg.clean.excerpt_length),
+        image=meta.image or cleaned.lead_image,
+        language=meta.language or _guess_language(cleaned.text, cfg.language),
+        chars=textutil.article_chars(cleaned.text),
+        reading_minutes=textutil.reading_minutes(cleaned.text),
+        categories=meta.categories,
+        source_tags=meta.tags,
+        tags=tags,
+        sketch=sketch(cleaned.text, cfg.duplicates.shingle),
+        updated=meta.updated,
+        problems=tuple(problems),
+    ), tuple(problems)
+
+
+def _first_heading(draft: Draft) -> str:
+    pattern = _HTML_H1 if draft.body_format == "html" else _MD_H1
+    m = pattern.search(draft.body[:20000])
+    if not m:
+        return ""
+    return " ".join(_TAG.sub("", m.group(1)).split())[:300]
+
+
+def _path_slug(path: str) -> str:
+    return textutil.slugify(PurePosixPath(path).stem) or "article"
+
+
+def _guess_language(text: str, default: str) -> str:
+    sample = text[:3000]
+    cjk, words = textutil.counts(sample)
+    if cjk > words:
+        return "zh-CN"
+    if words == 0:
+        return default
+    german = len(re.findall(r"\b(?:und|der|die|das|nicht|mit|für|ist|wird|auf)\b", sample, re.I))
+    english = len(re.findall(r"\b(?:the|and|of|to|is|for|with|that|on|are)\b", sample, re.I))
+    return "de" if german > english else "en"
+
+
+_SHINGLE_STRIP = re.compile(r"[\W_]+")
+
+
+def sketch(text: str, size: int) -> tuple[int, ...]:
+    """Bottom-k MinHash of the text's character shingles: the SKETCH_SIZE smallest crc32
+    values. Two sketches estimate the Jaccard similarity of the texts (duplicates)."""
+    flat = _SHINGLE_STRIP.sub("", text).lower()
+    if len(flat) < 50:
+        return ()
+    hashes = {zlib.crc32(flat[i:i + size].encode()) for i in range(len(flat) - size + 1)}
+    return tuple(heapq.nsmallest(SKETCH_SIZE, hashes))

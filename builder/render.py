@@ -1,0 +1,323 @@
+"""Site + theme → an iterator of Pages (lazy, so memory stays flat); Jinja2 built once."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import feeds, urls
+from .config import Config
+from .model import KINDS, Article, Page, Site
+from .taxonomy import Taxonomy
+
+KIND_TITLES = {"company": ("公司", "Companies"), "theme": ("主题", "Themes")}
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+MONTHS_DE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+             "September", "Oktober", "November", "Dezember")
+FEED_ENTRIES = 20
+
+
+def local_date(moment: datetime, language: str, cfg: Config) -> str:
+    """The publication date as a reader of that language writes it."""
+    d = moment.astimezone(cfg.tz)
+    if language.startswith(("zh", "ja")):
+        return f"{d.year}年{d.month}月{d.day}日"
+    if language.startswith("de"):
+        return f"{d.day}. {MONTHS_DE[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A loaded theme: the Jinja environment and the static files to copy."""
+
+    env: Environment
+    static: tuple[tuple[str, Path], ...]
+    """(output name, source file), site overrides first."""
+    key: str
+
+
+def load_theme(cfg: Config) -> Theme:
+    """Site templates (`templates_dir`) override the theme's, file by file."""
+    theme_dir = Path(cfg.root) / cfg.themes_dir / cfg.theme
+    if not (theme_dir / "templates").is_dir():
+        packaged = Path(__file__).resolve().parent.parent / "themes" / cfg.theme
+        theme_dir = packaged if (packaged / "templates").is_dir() else theme_dir
+    folders = [Path(cfg.root) / cfg.templates_dir, theme_dir / "templates"]
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders if f.is_dir()]),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    static: dict[str, Path] = {}
+    for folder in (Path(cfg.root) / "static", theme_dir / "static"):
+        if folder.is_dir():
+            for f in sorted(folder.rglob("*")):
+                if f.is_file():
+                    static.setdefault(f.relative_to(folder).as_posix(), f)
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in folders:
+        if folder.is_dir():
+            for f in sorted(folder.rglob("*")):
+                if f.is_file():
+                    digest.update(f.as_posix().encode() + f.read_bytes())
+    for _, f in sorted(static.items()):
+        digest.update(f.read_bytes())
+    return Theme(env, tuple(sorted(static.items())), digest.hexdigest()[:16])
+
+
+class Renderer:
+    """Turns the Site into pages. Holds only read-only inputs; `pages()` is a generator."""
+
+    def __init__(self, site: Site, cfg: Config, tax: Taxonomy, theme: Theme,
+                 search: bool = True):
+        self.site, self.cfg, self.tax, self.theme = site, cfg, tax, theme
+        self.search = search
+        self.lang = cfg.language
+        self.templates = {name: theme.env.get_template(f"{name}.html") for name in
+                          ("article", "list", "terms", "topics", "archive", "search", "404")}
+        self.common = {
+            "site": {"title": cfg.title, "description": cfg.description,
+                     "language": cfg.language, "search": search},
+            "nav": [(label, self.href(url)) for label, url in (
+                ("首页 Home", urls.home()), ("公司 Companies", urls.companies(cfg)),
+                ("主题 Themes", urls.themes(cfg)), ("来源 Sources", urls.sources(cfg)),
+                ("归档 Archive", urls.archive(cfg)), ("搜索 Search", urls.search(cfg)))],
+            "css": self.href(urls.asset("style.css")),
+            "search_js": self.href("/pagefind/pagefind-ui.js"),
+            "search_css": self.href("/pagefind/pagefind-ui.css"),
+            "search_bundle": self.href("/pagefind/"),
+            "site_js": self.href(urls.asset("site.js")),
+            "home": self.href(urls.home()),
+            "feed": self.href(urls.feed()),
+            "search_url": self.href(urls.search(cfg)),
+        }
+
+    # -- helpers --------------------------------------------------------------------------
+    def href(self, url: str) -> str:
+        return urls.href(self.cfg, url)
+
+    def term_name(self, kind: str, slug: str) -> str:
+        entry = self.tax.entry(kind, slug)
+        return entry.name(self.lang) if entry else slug
+
+    def terms_of(self, a: Article, kind: str) -> list[dict]:
+        return [{"name": self.term_name(kind, s), "url": self.href(urls.term(self.cfg, kind, s)),
+                 "slug": s} for s in a.terms(kind) if s in self.site.terms[kind]]
+
+    def source_of(self, a: Article) -> dict | None:
+        if not a.source:
+            return None
+        from .textutil import slugify
+
+        slug = slugify(a.source, 60) or "source"
+        return {"name": a.source, "url": self.href(urls.source(self.cfg, slug))}
+
+    def card(self, a: Article) -> dict:
+        return {
+            "id": a.id, "title": a.title, "url": self.href(urls.article(self.cfg, a)),
+            "date_iso": a.date.isoformat(), "date": local_date(a.date, self.lang, self.cfg),
+            "excerpt": a.excerpt, "source": self.source_of(a), "lang": a.language,
+            "companies": self.terms_of(a, "company"), "themes": self.terms_of(a, "theme"),
+            "reading_minutes": a.reading_minutes,
+        }
+
+    def render(self, name: str, url: str, title: str, deps: frozenset[str], **ctx) -> Page:
+        canonical = ctx.pop("canonical_override", "") or urls.absolute(self.cfg, url)
+        description = ctx.pop("description", "") or self.cfg.description
+        body = self.templates[name].render(
+            **self.common, **ctx, page_title=title, canonical=canonical,
+            description=description)
+        return Page(url, urls.out_path(url), body.encode(), deps | {f"template:{name}"})
+
+    # -- pages ----------------------------------------------------------------------------
+    def pages(self) -> Iterator[Page]:
+        site, cfg = self.site, self.cfg
+        for a in sorted(site.by_id.values(), key=lambda a: (-a.date.timestamp(), a.id)):
+            yield self.article_page(a)
+        yield from self.listing(urls.home(), cfg.title, [a.id for a in site.articles],
+                                intro=cfg.description, feed=urls.feed(), home=True)
+        for kind in KINDS:
+            yield self.term_index(kind)
+            for slug, term in site.terms[kind].items():
+                name = self.term_name(kind, slug)
+                other = term.name_en if self.lang.startswith("zh") else term.name_zh
+                listing = urls.term(cfg, kind, slug)
+                yield from self.listing(listing, name, list(term.article_ids),
+                                        subtitle=other if other != name else "",
+                                        feed=urls.feed(listing), kind=kind)
+                yield self.feed(listing, f"{name} · {cfg.title}", term.article_ids)
+        yield self.source_index()
+        for slug, (name, ids) in site.sources.items():
+            yield from self.listing(urls.source(cfg, slug), name, list(ids))
+        yield self.archive_index()
+        for y, ids in site.years.items():
+            yield from self.listing(urls.year(cfg, y), f"{y}", list(ids))
+        for (y, m), ids in site.months.items():
+            yield from self.listing(urls.month(cfg, y, m), f"{y}-{m:02d}", list(ids))
+        yield self.topics_page()
+        yield self.render("search", urls.search(cfg), "搜索 Search", frozenset(),
+                          filters=self.search_filters())
+        yield self.render("404", urls.not_found(), "404", frozenset())
+        yield self.feed(urls.home(), cfg.title, [a.id for a in site.articles])
+        yield self.api_export()
+        yield Page("/robots.txt", "robots.txt",
+                   f"User-agent: *\nAllow: /\nSitemap: "
+                   f"{urls.absolute(cfg, '/sitemap.xml')}\n".encode())
+        for name, path in self.theme.static:
+            yield Page(urls.asset(name), urls.out_path(urls.asset(name)), path.read_bytes(),
+                       frozenset({"static"}))
+
+    def article_page(self, a: Article) -> Page:
+        site = self.site
+        older, newer = site.neighbours.get(a.id, (None, None))
+        copies = [site.by_id[i] for i in site.duplicates.get(a.id, ())]
+        original = site.by_id.get(site.duplicate_of.get(a.id, ""))
+        related = [self.card(site.by_id[i]) for i in site.related.get(a.id, ())]
+        ctx = {
+            "article": {
+                **self.card(a),
+                "html": Markup(a.html),
+                "authors": a.authors,
+                "image": a.image if a.image.startswith(("http://", "https://")) else "",
+                "source_url": a.source_url,
+                "chars": a.chars,
+                "year": a.date.astimezone(self.cfg.tz).year,
+            },
+            "older": self.card(site.by_id[older]) if older else None,
+            "newer": self.card(site.by_id[newer]) if newer else None,
+            "related": related,
+            "copies": [self.card(c) for c in copies],
+            "original": self.card(original) if original else None,
+            "description": a.excerpt,
+            "og_type": "article",
+        }
+        deps = frozenset({a.id, *(i for i in (older, newer) if i), *site.related.get(a.id, ()),
+                          *site.duplicates.get(a.id, ()), *([original.id] if original else [])})
+        page = self.render("article", urls.article(self.cfg, a), a.title, deps, **ctx,
+                           canonical_override=urls.absolute(self.cfg, urls.article(
+                               self.cfg, original)) if original else "")
+        return page
+
+    def listing(self, base: str, title: str, ids: list[str], **extra) -> Iterator[Page]:
+        per = self.cfg.per_page
+        total = max(1, math.ceil(len(ids) / per))
+        for n in range(1, total + 1):
+            chunk = ids[(n - 1) * per: n * per]
+            pager = {
+                "current": n, "total": total,
+                "prev": self.href(urls.page(base, n - 1)) if n > 1 else None,
+                "next": self.href(urls.page(base, n + 1)) if n < total else None,
+                "pages": [(i, self.href(urls.page(base, i))) for i in _window(n, total)],
+            }
+            feed = extra.get("feed")
+            yield self.render(
+                "list", urls.page(base, n), title if n == 1 else f"{title} ({n}/{total})",
+                frozenset(chunk) | {"listing:" + base},
+                heading=title, subtitle=extra.get("subtitle", ""),
+                intro=extra.get("intro", "") if n == 1 else "",
+                articles=[self.card(self.site.by_id[i]) for i in chunk], pager=pager,
+                count=len(ids), feed_url=self.href(feed) if feed else "",
+                kind=extra.get("kind", ""))
+
+    def term_index(self, kind: str) -> Page:
+        terms = sorted(self.site.terms[kind].values(), key=lambda t: (-len(t.article_ids),
+                                                                      t.slug))
+        items = [{"name": self.term_name(kind, t.slug),
+                  "other": t.name_en if self.lang.startswith("zh") else t.name_zh,
+                  "url": self.href(urls.term(self.cfg, kind, t.slug)),
+                  "count": len(t.article_ids)} for t in terms]
+        zh, en = KIND_TITLES[kind]
+        return self.render("terms", urls.term_index(self.cfg, kind), f"{zh} {en}",
+                           frozenset({f"terms:{kind}"}), heading=f"{zh} {en}", items=items)
+
+    def source_index(self) -> Page:
+        items = [{"name": name, "other": "", "count": len(ids),
+                  "url": self.href(urls.source(self.cfg, slug))}
+                 for slug, (name, ids) in sorted(self.site.sources.items(),
+                                                 key=lambda kv: (-len(kv[1][1]), kv[0]))]
+        return self.render("terms", urls.sources(self.cfg), "来源 Sources",
+                           frozenset({"sources"}), heading="来源 Sources", items=items)
+
+    def archive_index(self) -> Page:
+        years = []
+        for y, ids in self.site.years.items():
+            months = [{"label": f"{m:02d}", "url": self.href(urls.month(self.cfg, y, m)),
+                       "count": len(mids)}
+                      for (yy, m), mids in sorted(self.site.months.items()) if yy == y]
+            years.append({"year": y, "url": self.href(urls.year(self.cfg, y)),
+                          "count": len(ids), "months": months})
+        return self.render("archive", urls.archive(self.cfg), "归档 Archive",
+                           frozenset({"archive"}), heading="归档 Archive", years=years)
+
+    def topics_page(self) -> Page:
+        groups = []
+        for kind in KINDS:
+            zh, en = KIND_TITLES[kind]
+            terms = sorted(self.site.terms[kind].values(),
+                           key=lambda t: (-len(t.article_ids), t.slug))
+            groups.append({"title": f"{zh} {en}", "terms": [
+                {"name": self.term_name(kind, t.slug), "count": len(t.article_ids),
+                 "url": self.href(urls.term(self.cfg, kind, t.slug))} for t in terms]})
+        return self.render("topics", urls.topics(self.cfg), "全部主题 All topics",
+                           frozenset({"terms:company", "terms:theme"}), groups=groups)
+
+    def search_filters(self) -> list[str]:
+        return ["company", "theme", "year"]
+
+    def feed(self, listing: str, title: str, ids) -> Page:
+        entries = [self.site.by_id[i] for i in list(ids)[:FEED_ENTRIES]]
+        body = feeds.atom(self.cfg, title, urls.absolute(self.cfg, urls.feed(listing)),
+                          urls.absolute(self.cfg, listing),
+                          [(a, urls.absolute(self.cfg, urls.article(self.cfg, a)))
+                           for a in entries])
+        url = urls.feed(listing)
+        return Page(url, urls.out_path(url), body, frozenset(i for i in ids[:FEED_ENTRIES]))
+
+    def api_export(self) -> Page:
+        """`/api/articles.json`: one entry per built article (duplicates included, marked)."""
+        items = []
+        for a in sorted(self.site.by_id.values(), key=lambda a: a.id):
+            items.append({
+                "source_path": a.id,
+                "url": urls.absolute(self.cfg, urls.article(self.cfg, a)),
+                "title": a.title,
+                "date": a.date.isoformat(),
+                "date_evidence": a.date_evidence,
+                "source": a.source,
+                "source_url": a.source_url,
+                "authors": list(a.authors),
+                "language": a.language,
+                "companies": [{"slug": s, "name": self.term_name("company", s)}
+                              for s in a.terms("company")],
+                "themes": [{"slug": s, "name": self.term_name("theme", s)}
+                           for s in a.terms("theme")],
+                "tags": [{"kind": t.kind, "slug": t.term, "score": t.score,
+                          "evidence": list(t.evidence)} for t in a.tags],
+                "duplicate_of": self.site.duplicate_of.get(a.id),
+                "reading_minutes": a.reading_minutes,
+                "chars": a.chars,
+            })
+        body = json.dumps({"articles": items, "count": len(items)}, ensure_ascii=False,
+                          indent=1, sort_keys=True)
+        return Page(urls.api_articles(), urls.out_path(urls.api_articles()),
+                    body.encode() + b"\n", frozenset({"*"}))
+
+
+def _window(n: int, total: int, width: int = 2) -> list[int]:
+    """Page numbers shown in the pager: first, last, and `width` around the current."""
+    shown = {1, total, *range(max(1, n - width), min(total, n + width) + 1)}
+    return sorted(shown)

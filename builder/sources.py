@@ -1,0 +1,53 @@
+"""Find content files (sorted) and read their bytes; nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from .model import Problem, SourceFile
+
+EXTENSIONS = frozenset({".md", ".markdown", ".mdown", ".mkd", ".html", ".htm", ".txt"})
+MAX_BYTES = 32 * 1024 * 1024
+"""Files larger than this are reported and not read (a news article is never this big)."""
+
+
+def discover(content: Path, exclude: tuple[Path, ...] = ()) -> list[str]:
+    """Content files under `content`, as sorted `/`-separated relative paths.
+
+    Hidden files and folders, and any folder in `exclude` (the taxonomy), are skipped.
+    """
+    content = content.resolve()
+    skip = {p.resolve() for p in exclude}
+    found = []
+    for folder, dirs, files in os.walk(content, followlinks=False):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_site"))
+                   and (here / d).resolve() not in skip]
+        for name in files:
+            if name.startswith(".") or Path(name).suffix.lower() not in EXTENSIONS:
+                continue
+            found.append((here / name).relative_to(content).as_posix())
+    return sorted(found)
+
+
+def read(content: Path, rel: str) -> SourceFile | Problem:
+    """Read one file; an unreadable or oversized file becomes a Problem."""
+    path = content / rel
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_BYTES:
+            return Problem(rel, None, "error", "file-too-large",
+                           f"file is {stat.st_size // 1024 // 1024} MB, more than "
+                           f"{MAX_BYTES // 1024 // 1024} MB; not read")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Problem(rel, None, "error", "file-unreadable", f"cannot read: {exc.strerror}")
+    return SourceFile(rel, data, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
+def read_all(content: Path, rels: list[str]) -> Iterator[SourceFile | Problem]:
+    for rel in rels:
+        yield read(content, rel)

@@ -1,0 +1,355 @@
+"""The curated taxonomy: load and validate it; tag an article in one multi-pattern pass."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from .config import TaggingConfig
+from .model import KINDS, Kind, Problem, Tag
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FILES = {"company": "companies.yaml", "theme": "themes.yaml"}
+LISTS = {"company": "companies", "theme": "themes"}
+_LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: Kind
+    slug: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...]
+    ambiguous: tuple[str, ...] = ()
+    source_tags: tuple[str, ...] = ()
+
+    def name(self, language: str = "zh") -> str:
+        return (self.zh or self.en) if language.startswith("zh") else (self.en or self.zh)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One alias as the automaton stores it."""
+
+    kind: Kind
+    slug: str
+    alias: str
+    """As written in the taxonomy (normalised width and script)."""
+    ambiguous: bool
+    exact_case: bool
+    """Upper-case acronyms (GM, VW, CATL) match only in upper case."""
+    latin_start: bool
+    latin_end: bool
+    """Latin letters or digits at the edge: the match must not continue a word there."""
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    entries: dict[str, dict[str, Entry]]
+    """kind → slug → Entry, in file order."""
+    key: str
+    """Hash of the taxonomy files: the cache key part."""
+    automaton: object = field(repr=False, compare=False, default=None)
+    source_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """lower-cased source tag → theme slugs."""
+
+    def entry(self, kind: str, slug: str) -> Entry | None:
+        return self.entries.get(kind, {}).get(slug)
+
+
+# --- normalisation: same length in and out, so match offsets map back to the text ---------
+
+@cache
+def _table() -> dict[int, str]:
+    """Full-width → half-width, ideographic space → space, traditional → simplified (one
+    character to one character, from OpenCC's TSCharacters table)."""
+    table = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
+    table[0x3000] = " "
+    table[0x00A0] = " "
+    try:
+        import opencc
+
+        dictionary = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        for line in dictionary.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1 \
+                    and parts[0] != parts[1]:
+                table[ord(parts[0])] = parts[1]
+    except (ImportError, OSError):  # pragma: no cover - the dependency is declared
+        pass
+    return table
+
+
+def normalise(text: str) -> str:
+    """Width and script folded, same length as `text`."""
+    return text.translate(_table())
+
+
+def fold_case(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def _key(alias: str) -> str:
+    return fold_case(normalise(unicodedata.normalize("NFC", alias.strip())))
+
+
+# --- loading -------------------------------------------------------------------------------
+
+class TaxonomyError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+def load(folder: Path) -> tuple[Taxonomy, list[Problem]]:
+    """Read companies.yaml and themes.yaml; every problem names the file, line and entry."""
+    problems: list[Problem] = []
+    entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
+    digest = hashlib.sha256()
+    for kind in KINDS:
+        path = folder / FILES[kind]
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            problems.append(Problem(str(path), None, "warning", "taxonomy-missing",
+                                    f"no {FILES[kind]}: no {LISTS[kind]} will be tagged"))
+            continue
+        digest.update(raw)
+        entries[kind] = _load_kind(kind, raw, str(path), problems)
+    problems += _check_aliases(entries, folder)
+    tax = Taxonomy(entries, digest.hexdigest()[:16])
+    return build_automaton(tax), problems
+
+
+def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> dict[str, Entry]:
+    try:
+        data = yaml.load(raw.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader",
+                                                                 yaml.SafeLoader))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(path, mark.line + 1 if mark else None, "error",
+                                "taxonomy-syntax", f"cannot read: {exc}".split("\n")[0]))
+        return {}
+    items = data.get(LISTS[kind]) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        problems.append(Problem(path, 1, "error", "taxonomy-shape",
+                                f"expected a list under `{LISTS[kind]}:`"))
+        return {}
+    lines = raw.decode("utf-8-sig", "replace").splitlines()
+    out: dict[str, Entry] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(Problem(path, None, "error", "taxonomy-shape",
+                                    f"entry {i + 1} is not a mapping"))
+            continue
+        slug = str(item.get("slug", "")).strip()
+        line = _line_of_slug(lines, slug)
+
+        def bad(message: str, code: str = "taxonomy-entry", line=line) -> None:
+            problems.append(Problem(path, line, "error", code, message))
+
+        if not SLUG.match(slug):
+            bad(f"entry {i + 1}: bad slug {slug!r} (use lower-case letters, digits, hyphens)",
+                "taxonomy-slug")
+            continue
+        if slug in out:
+            bad(f"duplicate slug `{slug}`", "taxonomy-slug")
+            continue
+        zh, en = str(item.get("zh") or "").strip(), str(item.get("en") or "").strip()
+        if not zh and not en:
+            bad(f"`{slug}` has no name (`zh` or `en`)", "taxonomy-name")
+            continue
+        strong = _strings(item.get("aliases") or item.get("keywords"))
+        weak = _strings(item.get("ambiguous"))
+        if any(not a for a in strong + weak):
+            bad(f"`{slug}` has an empty alias")
+        names = [n for n in (zh, en) if n]
+        aliases = tuple(dict.fromkeys([a for a in strong if a] + [n for n in names
+                                                                   if n not in weak]))
+        seen: dict[str, str] = {}
+        for alias in aliases + weak:
+            k = _key(alias)
+            if k in seen and alias in weak:
+                bad(f"`{slug}`: alias {alias!r} is listed as both plain and ambiguous")
+            elif k in seen and seen[k] != alias:
+                bad(f"`{slug}`: duplicate alias {alias!r} (same as {seen[k]!r})",
+                    "taxonomy-duplicate-alias")
+            seen[k] = alias
+        out[slug] = Entry(kind, slug, zh, en, aliases, tuple(a for a in weak if a),
+                          _strings(item.get("source_tags")))
+    return out
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value.strip(),)
+    if isinstance(value, list):
+        return tuple(str(v).strip() for v in value if v is not None)
+    return (str(value).strip(),)
+
+
+def _line_of_slug(lines: list[str], slug: str) -> int | None:
+    for n, text in enumerate(lines, 1):
+        if re.match(rf"^\s*-?\s*slug\s*:\s*['\"]?{re.escape(slug)}['\"]?\s*(?:#.*)?$", text):
+            return n
+    return None
+
+
+def _check_aliases(entries: dict[str, dict[str, Entry]], folder: Path) -> list[Problem]:
+    """An alias may name one entry only (within a kind)."""
+    problems = []
+    for kind, by_slug in entries.items():
+        owner: dict[str, str] = {}
+        for slug, entry in by_slug.items():
+            for alias in dict.fromkeys(_key(a) for a in entry.aliases + entry.ambiguous):
+                if alias in owner and owner[alias] != slug:
+                    problems.append(Problem(str(folder / FILES[kind]), None, "error",
+                                            "taxonomy-shared-alias",
+                                            f"alias {alias!r} names both `{owner[alias]}` and "
+                                            f"`{slug}`"))
+                owner.setdefault(alias, slug)
+    return problems
+
+
+def build_automaton(tax: Taxonomy) -> Taxonomy:
+    automaton = ahocorasick.Automaton()
+    payloads: dict[str, list[Pattern]] = defaultdict(list)
+    source_tags: dict[str, list[str]] = defaultdict(list)
+    for kind, by_slug in tax.entries.items():
+        for entry in by_slug.values():
+            for alias, weak in [(a, False) for a in entry.aliases] + \
+                               [(a, True) for a in entry.ambiguous]:
+                norm = normalise(alias.strip())
+                if not norm:
+                    continue
+                exact = norm.isupper() and len(norm) <= 6 and norm.isascii()
+                payloads[fold_case(norm)].append(Pattern(
+                    kind, entry.slug, norm, weak, exact,
+                    bool(_LATIN.match(norm[0])), bool(_LATIN.match(norm[-1]))))
+            for tag in entry.source_tags:
+                source_tags[fold_case(normalise(tag))].append(entry.slug)
+    for key, patterns in payloads.items():
+        automaton.add_word(key, (len(key), tuple(patterns)))
+    if payloads:
+        automaton.make_automaton()
+    return Taxonomy(tax.entries, tax.key, automaton if payloads else None,
+                    {k: tuple(v) for k, v in source_tags.items()})
+
+
+# --- tagging -------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Hits:
+    strong: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    weak: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+
+def find_mentions(text: str, tax: Taxonomy) -> list[tuple[int, int, Pattern]]:
+    """Every accepted alias occurrence as (start, end, pattern): one pass over the text,
+    longest match wins where matches overlap, Latin aliases only as whole words."""
+    if tax.automaton is None or not text:
+        return []
+    norm = normalise(text)
+    folded = fold_case(norm)
+    found: list[tuple[int, int, tuple[Pattern, ...]]] = []
+    for end, (length, patterns) in tax.automaton.iter(folded):
+        start = end - length + 1
+        found.append((start, end + 1, patterns))
+    found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first, then leftmost
+    taken = bytearray(len(text) + 1)
+    out = []
+    for start, end, patterns in found:
+        if any(taken[start:end]):
+            continue
+        ok = []
+        for p in patterns:
+            if p.latin_start and start > 0 and _word_char(folded[start - 1]):
+                continue
+            if p.latin_end and end < len(folded) and _word_char(folded[end]):
+                continue
+            if p.exact_case and norm[start:end] != p.alias:
+                continue
+            ok.append(p)
+        if ok:
+            taken[start:end] = b"\x01" * (end - start)
+            out.extend((start, end, p) for p in ok)
+    out.sort(key=lambda m: m[0])
+    return out
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() and not ("\u3400" <= ch <= "\u9fff")
+
+
+def tag(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: Taxonomy,
+        cfg: TaggingConfig, add: dict[str, tuple[str, ...]] | None = None,
+        exclude: dict[str, tuple[str, ...]] | None = None) -> tuple[Tag, ...]:
+    """Score every term mentioned in the title, lead paragraph and body text; keep those over
+    the threshold, plus front-matter additions, minus exclusions. Evidence says why."""
+    scores: dict[tuple[str, str], float] = defaultdict(float)
+    evidence: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    strong_seen: set[tuple[str, str]] = set()
+    weak: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
+    lead_end = len(lead) if text.startswith(lead[:50]) else 0
+    for zone, body, weight in (("title", title, cfg.title_weight), ("body", text, None)):
+        for start, _end, p in find_mentions(body, tax):
+            where = zone
+            w = weight
+            if w is None:
+                where, w = ("lead", cfg.lead_weight) if start < lead_end else \
+                    ("body", cfg.body_weight)
+            key = (p.kind, p.slug)
+            if p.ambiguous:
+                weak[key].append((f"{where}: {p.alias} (ambiguous)", w))
+                continue
+            strong_seen.add(key)
+            scores[key] += w
+            evidence[key][f"{where}: {p.alias}"] += 1
+    for key, hits in weak.items():
+        # An ambiguous alias counts only with corroboration: another alias of the same
+        # entry, or a second mention of it (理想 once is a word; 理想 twice is the carmaker).
+        if key in strong_seen or len(hits) >= 2:
+            for label, w in hits:
+                scores[key] += w * 0.75
+                evidence[key][label] += 1
+    for tag_value in source_tags:
+        for slug in tax.source_tags.get(fold_case(normalise(tag_value)), ()):
+            scores[("theme", slug)] += cfg.theme_threshold
+            evidence[("theme", slug)][f"source tag: {tag_value}"] += 1
+    chosen: list[Tag] = []
+    best_theme = max((s for (k, _), s in scores.items() if k == "theme"), default=0.0)
+    themes = 0
+    for (kind, slug), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+        threshold = cfg.company_threshold if kind == "company" else cfg.theme_threshold
+        if score < threshold:
+            continue
+        if kind == "theme":
+            if score < best_theme * 0.2 or themes >= cfg.max_themes:
+                continue
+            themes += 1
+        ev = tuple(f"{label} ×{n}" for label, n in evidence[(kind, slug)].items())
+        chosen.append(Tag(kind, slug, round(score, 2), ev))
+    add = add or {}
+    exclude = exclude or {}
+    have = {(t.kind, t.term) for t in chosen}
+    for kind in KINDS:
+        for slug in add.get(kind, ()):
+            if (kind, slug) not in have and tax.entry(kind, slug):
+                chosen.append(Tag(kind, slug, 0.0, ("front matter",)))
+    chosen = [t for t in chosen if t.term not in exclude.get(t.kind, ())]
+    chosen.sort(key=lambda t: (t.kind, -t.score, t.term))
+    return tuple(chosen)

@@ -1,0 +1,130 @@
+"""Pages → files: path-safe, staged then committed, unchanged files untouched, stale removed.
+
+Rendered pages that differ from what the output holds are written to a staging folder
+first; only when every page rendered does `commit` move them into place (os.replace, atomic
+per file) and delete the files of pages that no longer exist. A build that fails while
+rendering leaves the output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+from .model import Page
+
+MANIFEST = "manifest.json"
+
+
+class UnsafePath(ValueError):
+    """A page asked to be written outside the output folder."""
+
+
+def safe_relative(out_path: str) -> PurePosixPath:
+    """Validate an output path: relative, no `..`, no empty or control-character parts."""
+    path = PurePosixPath(out_path)
+    if path.is_absolute() or not path.parts or out_path.startswith(("/", "\\")) or \
+            any(p in ("..", ".", "") or "\\" in p or not p.isprintable() for p in path.parts):
+        raise UnsafePath(f"refusing to write outside the output folder: {out_path!r}")
+    return path
+
+
+class Writer:
+    def __init__(self, output: Path, state: Path):
+        self.output = output.resolve()
+        self.state = state
+        self.staging = state / "staging"
+        self.old: dict[str, str] = self._load_manifest()
+        self.new: dict[str, str] = {}
+        self.staged: list[str] = []
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.unchanged = 0
+
+    def _load_manifest(self) -> dict[str, str]:
+        try:
+            data = json.loads((self.state / MANIFEST).read_text(encoding="utf-8"))
+            return {str(k): str(v) for k, v in data.get("files", {}).items()}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def add(self, page: Page) -> bool:
+        """Stage a page if its bytes differ from the output's; True when staged."""
+        rel = safe_relative(page.out_path).as_posix()
+        if rel in self.new:
+            raise UnsafePath(f"two pages want the same file: {rel}")
+        digest = hashlib.sha256(page.body).hexdigest()
+        self.new[rel] = digest
+        target = self.output / rel
+        if self.old.get(rel) == digest and target.is_file():
+            self.unchanged += 1
+            return False
+        staged = self.staging / rel
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(page.body)
+        self.staged.append(rel)
+        return True
+
+    def keep(self, rel: str, digest: str) -> None:
+        """A page known unchanged without rendering it (incremental builds)."""
+        self.new[rel] = digest
+        self.unchanged += 1
+
+    def commit(self) -> tuple[int, int]:
+        """Move staged files into the output and remove stale ones → (written, removed)."""
+        self.output.mkdir(parents=True, exist_ok=True)
+        for rel in self.staged:
+            target = self.output / rel
+            _inside(self.output, target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(self.staging / rel, target)
+        removed = 0
+        for rel in sorted(set(self.old) - set(self.new)):
+            target = self.output / rel
+            try:
+                _inside(self.output, target)
+                target.unlink()
+                removed += 1
+            except (FileNotFoundError, UnsafePath):
+                continue
+            _prune_empty(target.parent, self.output)
+        self._save_manifest()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return len(self.staged), removed
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _save_manifest(self) -> None:
+        self.state.mkdir(parents=True, exist_ok=True)
+        tmp = self.state / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps({"files": dict(sorted(self.new.items()))}, indent=0),
+                       encoding="utf-8")
+        os.replace(tmp, self.state / MANIFEST)
+
+
+def _inside(root: Path, target: Path) -> None:
+    resolved = target.parent.resolve() / target.name
+    if resolved != root and root not in resolved.parents:
+        raise UnsafePath(f"refusing to write outside the output folder: {target}")
+
+
+def _prune_empty(folder: Path, root: Path) -> None:
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so a reader never sees it half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

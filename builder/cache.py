@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+from functools import cache
 from pathlib import Path
 
 from . import __version__
@@ -11,6 +13,15 @@ from .write import write_atomic
 
 FILE = "articles.pickle"
 Result = tuple[Article | None, tuple[Problem, ...]]
+
+
+@cache
+def code_version() -> str:
+    """The builder's version and a hash of its source: editing the code invalidates the cache."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class Cache:
@@ -23,7 +34,7 @@ class Cache:
 
     def __init__(self, folder: Path, key: str):
         self.folder = folder
-        self.key = f"{key}:{__version__}"
+        self.key = f"{key}:{code_version()}"
         self.old: dict[tuple[str, str], Result] = {}
         self.new: dict[tuple[str, str], Result] = {}
         try:

@@ -66,7 +66,7 @@ def _load(kind: str, raw: str, path: str, line0: int) -> tuple[dict | None, list
         except tomllib.TOMLDecodeError as exc:
             line = getattr(exc, "lineno", None)
             return None, [Problem(path, line0 + line - 1 if line else line0, "error",
-                                  "front-matter-syntax", f"TOML front matter: {exc.msg}")]
+                                  "front-matter-syntax", f"TOML front matter: {str(exc).split(' (at line')[0]}")]
     else:
         try:
             data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass

@@ -45,11 +45,7 @@ def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
     body_html = draft.body if draft.body_format == "html" else markdown_to_html(draft.body)
 
     title = meta.title or _first_heading(draft)
-    if not title:
-        return None, (*problems, Problem(src.path, None, "error", "title-missing",
-                                         "no title in the front matter and no heading in the body",
-                                         "add `title:` to the front matter"))
-    if not meta.title:
+    if not meta.title and title:
         problems.append(Problem(src.path, None, "warning", "title-from-heading",
                                 f"no `title` field; using the first heading: {title[:60]!r}"))
     fixed, evidence = repair.repair_title(title, draft.body)
@@ -60,6 +56,15 @@ def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
 
     cleaned = clean_html(body_html, title=title, base_url=meta.source_url, cfg=cfg.clean)
     facts = cleaned.facts
+    if not title:
+        title, origin = _fallback_title(cleaned.text, src.path)
+        if not title:
+            return None, (*problems, Problem(src.path, None, "error", "title-missing",
+                                             "no title in the front matter, no heading and no text "
+                                             "in the body", "add `title:` to the front matter"))
+        problems.append(Problem(src.path, None, "warning", "title-missing",
+                                f"no title or heading; using {origin}: {title[:60]!r}",
+                                "add `title:` to the front matter"))
     meta = replace(meta, title=title,
                    source=meta.source or facts.source,
                    source_url=meta.source_url or facts.source_url,
@@ -115,6 +120,24 @@ def _first_heading(draft: Draft) -> str:
     if not m:
         return ""
     return " ".join(_TAG.sub("", m.group(1)).split())[:300]
+
+
+_SENTENCE = re.compile(r"^(.{6,80}?[。！？!?]|.{6,80}?\.(?=\s|$))")
+
+
+def _fallback_title(text: str, path: str) -> tuple[str, str]:
+    """A title for an article that has none: its first short sentence, else its file name."""
+    first = text.strip().split("\n", 1)[0].strip(" >")
+    m = _SENTENCE.match(first)
+    if m:
+        return m.group(1).rstrip("。.").strip(), "the first sentence"
+    if 6 <= len(first) <= 80:
+        return first, "the first line"
+    stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", PurePosixPath(path).stem)
+    words = " ".join(re.split(r"[-_\s]+", stem)).strip()
+    if re.search(r"[^\W\d_]", words):
+        return words[:1].upper() + words[1:], "the file name"
+    return "", ""
 
 
 def _path_slug(path: str) -> str:

@@ -147,7 +147,7 @@ def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> di
         problems.append(Problem(path, 1, "error", "taxonomy-shape",
                                 f"expected a list under `{LISTS[kind]}:`"))
         return {}
-    lines = raw.decode("utf-8-sig", "replace").splitlines()
+    slug_lines = _slug_lines(raw.decode("utf-8-sig", "replace"))
     out: dict[str, Entry] = {}
     for i, item in enumerate(items):
         if not isinstance(item, dict):
@@ -155,7 +155,7 @@ def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> di
                                     f"entry {i + 1} is not a mapping"))
             continue
         slug = str(item.get("slug", "")).strip()
-        line = _line_of_slug(lines, slug)
+        line = slug_lines.get(slug)
 
         def bad(message: str, code: str = "taxonomy-entry", line=line) -> None:
             problems.append(Problem(path, line, "error", code, message))
@@ -202,11 +202,15 @@ def _strings(value: object) -> tuple[str, ...]:
     return (str(value).strip(),)
 
 
-def _line_of_slug(lines: list[str], slug: str) -> int | None:
-    for n, text in enumerate(lines, 1):
-        if re.match(rf"^\s*-?\s*slug\s*:\s*['\"]?{re.escape(slug)}['\"]?\s*(?:#.*)?$", text):
-            return n
-    return None
+_SLUG_LINE = re.compile(r"^\s*-?\s*slug\s*:\s*['\"]?([^'\"#\s]+)", re.M)
+
+
+def _slug_lines(text: str) -> dict[str, int]:
+    """slug → the line it is written on (for problems about an entry)."""
+    out: dict[str, int] = {}
+    for m in _SLUG_LINE.finditer(text):
+        out.setdefault(m.group(1), text.count("\n", 0, m.start()) + 1)
+    return out
 
 
 def _check_aliases(entries: dict[str, dict[str, Entry]], folder: Path) -> list[Problem]:
@@ -295,16 +299,17 @@ def _word_char(ch: str) -> bool:
     return ch.isalnum() and not ("\u3400" <= ch <= "\u9fff")
 
 
-def tag(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: Taxonomy,
-        cfg: TaggingConfig, add: dict[str, tuple[str, ...]] | None = None,
-        exclude: dict[str, tuple[str, ...]] | None = None) -> tuple[Tag, ...]:
-    """Score every term mentioned in the title, lead paragraph and body text; keep those over
-    the threshold, plus front-matter additions, minus exclusions. Evidence says why."""
+Scores = dict[tuple[str, str], tuple[float, dict[str, int]]]
+
+
+def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: Taxonomy,
+          cfg: TaggingConfig) -> Scores:
+    """Every term mentioned, with its score and evidence (label → count), before thresholds."""
     scores: dict[tuple[str, str], float] = defaultdict(float)
     evidence: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     strong_seen: set[tuple[str, str]] = set()
     weak: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
-    lead_end = len(lead) if text.startswith(lead[:50]) else 0
+    lead_end = len(lead) if lead and text.startswith(lead[:50]) else 0
     for zone, body, weight in (("title", title, cfg.title_weight), ("body", text, None)):
         for start, _end, p in find_mentions(body, tax):
             where = zone
@@ -330,19 +335,27 @@ def tag(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: Tax
         for slug in tax.source_tags.get(fold_case(normalise(tag_value)), ()):
             scores[("theme", slug)] += cfg.theme_threshold
             evidence[("theme", slug)][f"source tag: {tag_value}"] += 1
+    return {key: (round(value, 2), dict(evidence[key])) for key, value in scores.items()}
+
+
+def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
+           add: dict[str, tuple[str, ...]] | None = None,
+           exclude: dict[str, tuple[str, ...]] | None = None) -> tuple[Tag, ...]:
+    """Terms over their threshold (themes also near the best theme, at most max_themes),
+    plus front-matter additions, minus exclusions."""
     chosen: list[Tag] = []
-    best_theme = max((s for (k, _), s in scores.items() if k == "theme"), default=0.0)
+    best_theme = max((s for (k, _), (s, _) in scores.items() if k == "theme"), default=0.0)
     themes = 0
-    for (kind, slug), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+    for (kind, slug), (value, evidence) in sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0])):
         threshold = cfg.company_threshold if kind == "company" else cfg.theme_threshold
-        if score < threshold:
+        if value < threshold:
             continue
         if kind == "theme":
-            if score < best_theme * 0.2 or themes >= cfg.max_themes:
+            if value < best_theme * 0.2 or themes >= cfg.max_themes:
                 continue
             themes += 1
-        ev = tuple(f"{label} ×{n}" for label, n in evidence[(kind, slug)].items())
-        chosen.append(Tag(kind, slug, round(score, 2), ev))
+        chosen.append(Tag(kind, slug, value, tuple(f"{label} ×{n}" for label, n in
+                                                   evidence.items())))
     add = add or {}
     exclude = exclude or {}
     have = {(t.kind, t.term) for t in chosen}
@@ -353,3 +366,11 @@ def tag(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: Tax
     chosen = [t for t in chosen if t.term not in exclude.get(t.kind, ())]
     chosen.sort(key=lambda t: (t.kind, -t.score, t.term))
     return tuple(chosen)
+
+
+def tag(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: Taxonomy,
+        cfg: TaggingConfig, add: dict[str, tuple[str, ...]] | None = None,
+        exclude: dict[str, tuple[str, ...]] | None = None) -> tuple[Tag, ...]:
+    """Score every term mentioned in the title, lead paragraph and body text; keep those over
+    the threshold, plus front-matter additions, minus exclusions. Evidence says why."""
+    return select(score(title, text, lead, source_tags, tax, cfg), tax, cfg, add, exclude)

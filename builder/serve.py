@@ -1,0 +1,268 @@
+"""Local preview: serve the output as a static host would, rebuild on change, reload pages.
+
+The server is handed the build function; it adds watching (watchfiles), a server-sent-events
+channel that tells open pages to reload, and an overlay listing the last build's errors. The
+reload script is injected into HTML responses here, never written into the built site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import mimetypes
+import sys
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import report, urls
+from .build import run, state_dir
+from .config import Config, ConfigError, load
+from .model import BuildResult
+
+RELOAD_PATH = "/__green_archive/events"
+SCRIPT_PATH = "/__green_archive/reload.js"
+RELOAD_JS = b"""(function () {
+  var source = new EventSource("%s");
+  source.addEventListener("reload", function () { window.location.reload(); });
+})();
+"""
+TYPES = {".xml": "application/xml", ".json": "application/json", ".webmanifest":
+         "application/manifest+json", ".js": "text/javascript", ".css": "text/css",
+         ".wasm": "application/wasm", ".pf_meta": "application/octet-stream",
+         ".pf_fragment": "application/octet-stream", ".pf_index": "application/octet-stream",
+         ".pagefind": "application/octet-stream", ".svg": "image/svg+xml",
+         ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+
+
+class State:
+    """What the handler threads read: the last build's result, and a version that changes
+    with every rebuild (open pages reload when it does)."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.result: BuildResult | None = None
+        self.error: str = ""
+        self.changed = threading.Condition()
+
+    def publish(self, result: BuildResult | None, error: str = "") -> None:
+        with self.changed:
+            self.result, self.error = result, error
+            self.version += 1
+            self.changed.notify_all()
+
+
+def resolve(root: Path, url_path: str) -> Path | None:
+    """The file a URL path names inside `root`, or None: no `..`, no encoded traversal,
+    no symlink leading outside. Directories give their index.html."""
+    path = unquote(url_path.split("?", 1)[0].split("#", 1)[0])
+    if "\x00" in path or "\\" in path:
+        return None
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") or p.startswith("..") and set(p) == {"."} for p in parts):
+        return None
+    target = root.joinpath(*parts) if parts else root
+    try:
+        real = target.resolve(strict=True)
+    except (FileNotFoundError, OSError, RuntimeError):
+        return None
+    if real != root and root not in real.parents:
+        return None
+    if real.is_dir():
+        real = real / "index.html"
+        if not real.is_file():
+            return None
+    return real if real.is_file() else None
+
+
+def make_handler(root: Path, base: str, state: State):
+    root = root.resolve()
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "green-archive"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt: str, *args) -> None:  # quiet: the terminal shows rebuilds
+            pass
+
+        def do_HEAD(self) -> None:
+            self.do_GET(head=True)
+
+        def do_GET(self, head: bool = False) -> None:
+            path = urlsplit(self.path).path
+            if path == RELOAD_PATH:
+                return self.events()
+            if path == SCRIPT_PATH:
+                return self.send(200, RELOAD_JS % RELOAD_PATH.encode(), "text/javascript", head)
+            if not path.startswith(base):
+                if path in ("/", ""):
+                    return self.redirect(base)
+                return self.not_found(head)
+            rel = "/" + path[len(base):]
+            file = resolve(root, rel)
+            if file is None:
+                return self.not_found(head)
+            if file.name == "index.html" and not rel.endswith("/") and \
+                    not rel.endswith("index.html"):
+                return self.redirect(path + "/")
+            self.send(200, self.inject(file.read_bytes(), file.suffix), _type(file), head)
+
+        def inject(self, body: bytes, suffix: str) -> bytes:
+            if suffix != ".html":
+                return body
+            extra = f'<script src="{SCRIPT_PATH}"></script>'
+            if state.error or (state.result and not state.result.ok):
+                lines = state.error or "\n".join(report.line(p) for p in state.result.problems
+                                                  if p.severity == "error")
+                extra += ('<div role="alert" style="position:fixed;inset:auto 0 0 0;max-height:50vh;'
+                          'overflow:auto;background:#7a1020;color:#fff;padding:1rem;'
+                          'font:14px/1.5 monospace;white-space:pre-wrap;z-index:99999">'
+                          f"Build failed — showing the last good site.\n{html.escape(lines)}</div>")
+            return body.replace(b"</body>", extra.encode() + b"</body>", 1)
+
+        def not_found(self, head: bool) -> None:
+            page = root / "404.html"
+            body = self.inject(page.read_bytes(), ".html") if page.is_file() else b"Not found"
+            self.send(404, body, "text/html; charset=utf-8", head)
+
+        def redirect(self, location: str) -> None:
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def send(self, status: int, body: bytes, ctype: str, head: bool = False) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def events(self) -> None:
+            """Server-sent events: one `reload` message after every rebuild."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            seen = state.version
+            try:
+                self.wfile.write(b": connected\n\n")
+                self.wfile.flush()
+                while True:
+                    with state.changed:
+                        state.changed.wait(timeout=15)
+                    if state.version != seen:
+                        seen = state.version
+                        self.wfile.write(b"event: reload\ndata: %d\n\n" % seen)
+                    else:
+                        self.wfile.write(b": ping\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                return
+
+    return Handler
+
+
+def _type(file: Path) -> str:
+    return TYPES.get(file.suffix.lower()) or mimetypes.guess_type(file.name)[0] \
+        or "application/octet-stream"
+
+
+def watch_paths(cfg: Config, config_path: Path) -> list[Path]:
+    paths = [cfg.path("content_dir"), cfg.path("taxonomy_dir"), config_path.resolve(),
+             (Path(cfg.root) / cfg.themes_dir / cfg.theme).resolve(),
+             (Path(cfg.root) / cfg.templates_dir).resolve(), (Path(cfg.root) / "static").resolve()]
+    return [p for p in dict.fromkeys(paths) if p.exists()]
+
+
+def rebuild_loop(reload_config: Callable[[], Config], config_path: Path, state: State,
+                 stop: threading.Event, say: Callable[[str], None]) -> None:
+    """Wait for changes (watchfiles), rebuild, publish. Errors stay in the page and the
+    terminal; the next good save recovers."""
+    from watchfiles import watch
+
+    cfg = reload_config()
+    output, cache = cfg.path("output_dir"), state_dir(cfg)
+
+    def relevant(_change, path: str) -> bool:
+        p = Path(path)
+        return not (p == output or output in p.parents or cache in p.parents
+                    or p.name.endswith((".tmp", "~", ".swp")) or p.name.startswith(".#"))
+
+    for changes in watch(*watch_paths(cfg, config_path), watch_filter=relevant,
+                         stop_event=stop, debounce=50, step=20, rust_timeout=500):
+        names = sorted({Path(p).name for _, p in changes})
+        started = time.perf_counter()
+        try:
+            cfg = reload_config()
+            result = run(cfg)
+        except ConfigError as exc:
+            message = "\n".join(report.line(p) for p in exc.problems)
+            say(f"config error:\n{message}")
+            state.publish(state.result, message)
+            continue
+        except Exception as exc:  # noqa: BLE001 - the server must survive any rebuild error
+            say(f"rebuild failed: {type(exc).__name__}: {exc}")
+            state.publish(state.result, f"{type(exc).__name__}: {exc}")
+            continue
+        took = time.perf_counter() - started
+        errors = [p for p in result.problems if p.severity == "error"]
+        for p in errors[:20]:
+            say(report.line(p))
+        say(f"rebuilt in {took:.2f}s after {', '.join(names[:3])}"
+            f"{' …' if len(names) > 3 else ''}: {result.written} written, "
+            f"{result.removed} removed, {len(errors)} errors")
+        state.publish(result, "" if result.ok else "\n".join(report.line(p) for p in errors))
+
+
+def start(cfg: Config, config_path: Path, host: str = "127.0.0.1", port: int = 8000,
+          watch: bool = True, say: Callable[[str], None] = print
+          ) -> tuple[ThreadingHTTPServer, threading.Event, State]:
+    """Build once, then serve (and watch) in background threads; returns the server."""
+    state = State()
+    result = run(cfg)
+    state.publish(result)
+    server = ThreadingHTTPServer((host, port),
+                                 make_handler(cfg.path("output_dir"), urls.base_path(cfg), state))
+    server.daemon_threads = True
+    server.request_queue_size = 128
+    stop = threading.Event()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    if watch:
+        def reload_config() -> Config:
+            return load(config_path, content_dir=str(cfg.path("content_dir")),
+                        output_dir=str(cfg.path("output_dir")))
+
+        threading.Thread(target=rebuild_loop, args=(reload_config, config_path, state, stop, say),
+                         daemon=True).start()
+    return server, stop, state
+
+
+def cmd_serve(cfg: Config, args: argparse.Namespace) -> int:
+    server, stop, state = start(cfg, Path(args.config), args.host, args.port,
+                                watch=not args.no_watch,
+                                say=lambda s: print(s, file=sys.stderr, flush=True))
+    host, port = server.server_address[:2]
+    address = f"http://{host}:{port}{urls.base_path(cfg)}"
+    result = state.result
+    if result is not None:
+        print(report.summary(result.problems), file=sys.stderr)
+    print(f"serving {cfg.path('output_dir')} at {address} (Ctrl-C to stop)", flush=True)
+    if args.open:
+        webbrowser.open(address)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.shutdown()
+    return 0

@@ -42,7 +42,7 @@ DANGEROUS = ("script", "style", "noscript", "template", "iframe", "frame", "fram
              "header", "footer", "aside")
 WRAPPERS = ("span", "font", "section", "div", "center", "article", "main", "body", "html",
             "label", "big", "tt", "nobr", "o:p", "st1")
-BLOCKS = frozenset({"p", "ul", "ol", "dl", "table", "figure", "blockquote", "pre", "hr",
+BLOCKS = frozenset({"p", "ul", "ol", "dl", "table", "figure", "blockquote", "pre", "hr", "h1",
                     "h2", "h3", "h4", "h5", "h6", "div", "section"})
 
 # Scraped chrome, recognised by text (whole paragraphs only, never inside a sentence).
@@ -58,9 +58,9 @@ _TIME_LINE = re.compile(r"^\s*(?:发布时间|发表时间|时间|日期|Publish
 _SOURCE_LINE = re.compile(r"^\s*(?:来源|文章来源|出处|Source|Quelle)\s*[:：]\s*(\S.{0,40}?)\s*$", re.I)
 _AUTHOR_LINE = re.compile(
     r"^\s*(?:[（(]?\s*)?((?:(?:每经|本报|新华社|财联社|证券时报|中新网)?(?:记者|编辑|责任编辑|责编|"
-    r"作者|撰文|文|编译|校对|实习记者|通讯员|特约记者)\s*[:：|｜]?\s*[\u4e00-\u9fff·A-Za-z ]{2,12}"
+    r"作者|撰文|文(?=\s*[/／:：|｜])|编译|校对|实习记者|通讯员|特约记者)\s*[/／:：|｜]?\s*[\u4e00-\u9fff·A-Za-z ]{2,12}"
     r"\s*[/／、，,\s]*){1,4})(?:\s*[)）])?\s*$")
-_AUTHOR_PART = re.compile(r"(记者|编辑|作者|撰文|编译|通讯员|文)\s*[:：|｜]?\s*([\u4e00-\u9fff·]{2,4}|"
+_AUTHOR_PART = re.compile(r"(记者|编辑|作者|撰文|编译|通讯员|文(?=\s*[/／:：|｜]))\s*[/／:：|｜]?\s*([\u4e00-\u9fff·]{2,4}|"
                           r"[A-Za-z][A-Za-z .]{1,30}[A-Za-z])")
 _CAPTION_START = re.compile(r"^\s*(?:图|▲|△|↑|（图|\(图|图片|图源|Photo|Foto|Bild|Image|Source:|"
                             r"Quelle:|Fig\.|Figure)", re.I)
@@ -477,6 +477,8 @@ def clean_html(html: str, *, title: str = "", base_url: str = "",
         if cfg.unlink_patterns else None
     ctx = Context(title=title, base_url=base_url, cfg=cfg, facts=Facts(), unlink=unlink)
     try:
+        if _too_deep(html):
+            raise RecursionError("nesting deeper than MAX_DEPTH")
         soup = BeautifulSoup(html, "lxml")
         for _name, run in PASSES:
             run(soup, ctx)
@@ -494,11 +496,30 @@ def clean_html(html: str, *, title: str = "", base_url: str = "",
     return Cleaned(safe, text, first, lead, ctx.facts)
 
 
+MAX_DEPTH = 256
+_TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "col",
+                   "embed", "param", "track", "base"})
+
+
+def _too_deep(html: str) -> bool:
+    """Markup nested deeper than MAX_DEPTH (no real article is): the passes would be slow
+    and the browser's layout too, so such a body is kept as plain text."""
+    depth = 0
+    for closing, name, self_closing in _TAG_TOKEN.findall(html):
+        if name.lower() in _VOID or self_closing:
+            continue
+        depth += -1 if closing else 1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_BLOCK_TEXT = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "th", "figcaption", "pre",
+_BLOCK_TEXT = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "figcaption", "pre",
                "blockquote", "dt", "dd", "caption")
 _BLOCK_TEXT_SET = frozenset(_BLOCK_TEXT)
 

@@ -72,6 +72,11 @@ def _load(kind: str, raw: str, path: str, line0: int) -> tuple[dict | None, list
             data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
+            # An error found only at the end (an unclosed bracket or quote) is reported
+            # where the construct opened.
+            if mark is not None and mark.line >= raw.count("\n") and \
+                    getattr(exc, "context_mark", None) is not None:
+                mark = exc.context_mark
             line = line0 + mark.line if mark else line0
             reason = getattr(exc, "problem", None) or str(exc).split("\n")[0]
             return None, [Problem(path, line, "error", "front-matter-syntax",

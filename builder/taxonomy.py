@@ -31,6 +31,8 @@ class Entry:
     aliases: tuple[str, ...]
     ambiguous: tuple[str, ...] = ()
     source_tags: tuple[str, ...] = ()
+    broad: bool = False
+    """A broad theme (energy transition): tagged only when no specific theme dominates."""
 
     def name(self, language: str = "zh") -> str:
         return (self.zh or self.en) if language.startswith("zh") else (self.en or self.zh)
@@ -59,8 +61,8 @@ class Taxonomy:
     key: str
     """Hash of the taxonomy files: the cache key part."""
     automaton: object = field(repr=False, compare=False, default=None)
-    source_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """lower-cased source tag → theme slugs."""
+    source_tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """Folded source tag → the (kind, slug) it means."""
 
     def entry(self, kind: str, slug: str) -> Entry | None:
         return self.entries.get(kind, {}).get(slug)
@@ -182,14 +184,23 @@ def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> di
         for alias in aliases + weak:
             k = _key(alias)
             if k in seen and alias in weak:
-                bad(f"`{slug}`: alias {alias!r} is listed as both plain and ambiguous")
+                if not (_exact_case(seen[k]) and not _exact_case(alias)):
+                    # An upper-case acronym (VORTEX) may stand beside an ambiguous word-case
+                    # name (Vortex): they match different text.
+                    bad(f"`{slug}`: alias {alias!r} is listed as both plain and ambiguous")
             elif k in seen and seen[k] != alias:
                 bad(f"`{slug}`: duplicate alias {alias!r} (same as {seen[k]!r})",
                     "taxonomy-duplicate-alias")
             seen[k] = alias
         out[slug] = Entry(kind, slug, zh, en, aliases, tuple(a for a in weak if a),
-                          _strings(item.get("source_tags")))
+                          _strings(item.get("source_tags")), item.get("broad") is True)
     return out
+
+
+def _exact_case(alias: str) -> bool:
+    """Upper-case ASCII acronyms of up to six characters match only in upper case."""
+    norm = normalise(alias.strip())
+    return norm.isupper() and len(norm) <= 6 and norm.isascii()
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -232,7 +243,7 @@ def _check_aliases(entries: dict[str, dict[str, Entry]], folder: Path) -> list[P
 def build_automaton(tax: Taxonomy) -> Taxonomy:
     automaton = ahocorasick.Automaton()
     payloads: dict[str, list[Pattern]] = defaultdict(list)
-    source_tags: dict[str, list[str]] = defaultdict(list)
+    source_tags: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for kind, by_slug in tax.entries.items():
         for entry in by_slug.values():
             for alias, weak in [(a, False) for a in entry.aliases] + \
@@ -240,12 +251,12 @@ def build_automaton(tax: Taxonomy) -> Taxonomy:
                 norm = normalise(alias.strip())
                 if not norm:
                     continue
-                exact = norm.isupper() and len(norm) <= 6 and norm.isascii()
+                exact = _exact_case(norm)
                 payloads[fold_case(norm)].append(Pattern(
                     kind, entry.slug, norm, weak, exact,
                     bool(_LATIN.match(norm[0])), bool(_LATIN.match(norm[-1]))))
             for tag in entry.source_tags:
-                source_tags[fold_case(normalise(tag))].append(entry.slug)
+                source_tags[fold_case(normalise(tag))].append((kind, entry.slug))
     for key, patterns in payloads.items():
         automaton.add_word(key, (len(key), tuple(patterns)))
     if payloads:
@@ -287,6 +298,8 @@ def find_mentions(text: str, tax: Taxonomy) -> list[tuple[int, int, Pattern]]:
                 continue
             if p.exact_case and norm[start:end] != p.alias:
                 continue
+            if any(q.kind == p.kind and q.slug == p.slug for q in ok):
+                continue  # VORTEX and the ambiguous Vortex: one mention, the stronger
             ok.append(p)
         if ok:
             taken[start:end] = b"\x01" * (end - start)
@@ -301,58 +314,161 @@ def _word_char(ch: str) -> bool:
 
 Scores = dict[tuple[str, str], tuple[float, dict[str, int]]]
 
+AMBIGUOUS = " (ambiguous)"
+LISTED = " (in a list)"
+_LIST_GAP = re.compile(
+    r"(?:集团|公司|股份|汽车|科技|控股|电池|新能源|能源|group|ag|se|gmbh|inc\.?|ltd\.?|plc)?"
+    r"\s*(?:[、，,;；/&+＋]|和|与|及|以及|或|跟|and|und|sowie|or|oder|as well as)\s*", re.I)
+_LIST_GAP_MAX = 12
+_APPOSITION = re.compile(
+    r"[\s\W_]*(?:股份有限公司|有限责任公司|有限公司|公司|集团|ag|se|gmbh|inc\.?|ltd\.?|plc)?"
+    r"[\s\W_]*(?:下称|简称|以下简称|hereafter|kurz)?[\s\W_]*", re.I)
+"""Between two names of one entry that are one mention: "KELAG - Kärntner Elektrizitäts-AG",
+"华为数字能源技术有限公司（下称“华为数字能源”）", "Austrian Power Grid (APG)"."""
+
+
+def _lead_span(text: str, lead: str) -> int:
+    """End offset of the lead zone: the first paragraph (and whatever short line precedes
+    it, such as a repeated heading); 0 when the lead cannot be found near the start."""
+    if not lead or not text:
+        return 0
+    probe = lead[:50]
+    at = text.find(probe, 0, 400 + len(probe))
+    return at + len(lead) if at >= 0 else 0
+
+
+def _listed(text: str, mentions: list[tuple[int, int, Pattern]], minimum: int) -> set[int]:
+    """Indexes (into `mentions`) of mentions that are items of an enumeration of at least
+    `minimum` different entries of one kind, joined by separators only ("A、B、C和D")."""
+    out: set[int] = set()
+    if minimum < 2:
+        return out
+    for kind in KINDS:
+        run: list[int] = []
+
+        def close(run: list[int]) -> None:
+            if len({mentions[i][2].slug for i in run}) >= minimum:
+                out.update(run)
+
+        last_end = -1
+        for i, (start, end, p) in enumerate(mentions):
+            if p.kind != kind:
+                continue
+            gap = text[last_end:start] if last_end >= 0 else None
+            if gap is not None and (start == last_end or len(gap) <= _LIST_GAP_MAX
+                                    and _LIST_GAP.fullmatch(gap)):
+                run.append(i)
+            else:
+                close(run)
+                run = [i]
+            last_end = end
+        close(run)
+    return out
+
 
 def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: Taxonomy,
           cfg: TaggingConfig) -> Scores:
-    """Every term mentioned, with its score and evidence (label → count), before thresholds."""
+    """Every term mentioned, with its score and evidence (label → count), before thresholds.
+
+    A mention weighs title_weight in the title, lead_weight in the first paragraph and
+    body_weight elsewhere; times list_weight when it is an item of an enumeration of
+    companies (theme_list_weight for themes); ambiguous aliases count only when corroborated
+    (another alias of the entry, or ambiguous_min mentions) and weigh ambiguous_weight more.
+    A mapped source tag adds source_tag_weight to its theme."""
     scores: dict[tuple[str, str], float] = defaultdict(float)
     evidence: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     strong_seen: set[tuple[str, str]] = set()
     weak: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
-    lead_end = len(lead) if lead and text.startswith(lead[:50]) else 0
-    for zone, body, weight in (("title", title, cfg.title_weight), ("body", text, None)):
-        for start, _end, p in find_mentions(body, tax):
-            where = zone
-            w = weight
-            if w is None:
-                where, w = ("lead", cfg.lead_weight) if start < lead_end else \
-                    ("body", cfg.body_weight)
+    lead_end = _lead_span(text, lead)
+    factor = {"company": cfg.list_weight, "theme": cfg.theme_list_weight}
+    tagged = {(kind, slug) for tag_value in source_tags
+              for kind, slug in tax.source_tags.get(fold_case(normalise(tag_value)), ())}
+    for zone, body in (("title", title), ("body", text)):
+        mentions = find_mentions(body, tax)
+        listed = _listed(body, mentions, cfg.list_min) if zone == "body" else set()
+        last_end: dict[tuple[str, str], int] = {}
+        for i, (start, end, p) in enumerate(mentions):
             key = (p.kind, p.slug)
+            before = last_end.get(key)
+            last_end[key] = end
+            if before is not None and start - before <= 16 \
+                    and _APPOSITION.fullmatch(body, before, start):
+                continue  # the same name again in apposition or brackets: one mention
+            if zone == "title":
+                where, w = zone, cfg.title_weight
+            elif start < lead_end:
+                where, w = "lead", cfg.lead_weight
+            else:
+                where, w = "body", cfg.body_weight
+            label = f"{where}: {p.alias}"
+            if i in listed:
+                w *= factor[p.kind]
+                label += LISTED
             if p.ambiguous:
-                weak[key].append((f"{where}: {p.alias} (ambiguous)", w))
+                weak[key].append((label + AMBIGUOUS, w))
                 continue
             strong_seen.add(key)
             scores[key] += w
-            evidence[key][f"{where}: {p.alias}"] += 1
+            evidence[key][label] += 1
     for key, hits in weak.items():
         # An ambiguous alias counts only with corroboration: another alias of the same
         # entry, or a second mention of it (理想 once is a word; 理想 twice is the carmaker).
-        if key in strong_seen or len(hits) >= 2:
+        if key in strong_seen or key in tagged or len(hits) >= cfg.ambiguous_min:
             for label, w in hits:
-                scores[key] += w * 0.75
+                scores[key] += w * cfg.ambiguous_weight
                 evidence[key][label] += 1
     for tag_value in source_tags:
-        for slug in tax.source_tags.get(fold_case(normalise(tag_value)), ()):
-            scores[("theme", slug)] += cfg.theme_threshold
-            evidence[("theme", slug)][f"source tag: {tag_value}"] += 1
+        for key in tax.source_tags.get(fold_case(normalise(tag_value)), ()):
+            scores[key] += cfg.source_tag_weight
+            evidence[key][f"source tag: {tag_value}"] += 1
     return {key: (round(value, 2), dict(evidence[key])) for key, value in scores.items()}
+
+
+def _weak_only(evidence: dict[str, int]) -> bool:
+    return all(label.endswith(AMBIGUOUS) for label in evidence)
+
+
+def _in_title(evidence: dict[str, int]) -> bool:
+    return any(label.startswith("title: ") for label in evidence)
 
 
 def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
            add: dict[str, tuple[str, ...]] | None = None,
            exclude: dict[str, tuple[str, ...]] | None = None) -> tuple[Tag, ...]:
-    """Terms over their threshold (themes also near the best theme, at most max_themes),
-    plus front-matter additions, minus exclusions."""
+    """Terms over their threshold, plus front-matter additions, minus exclusions.
+
+    A company needs company_threshold and company_share of the best company's score. The
+    best theme needs top_theme_threshold; every other theme theme_threshold and theme_share
+    of the best theme's score (a broad theme broad_share; a theme seen only through
+    ambiguous keywords is never more than the best theme, when weak_only_top); at most
+    max_themes."""
     chosen: list[Tag] = []
-    best_theme = max((s for (k, _), (s, _) in scores.items() if k == "theme"), default=0.0)
+    best = {kind: max((v for (k, _), (v, _) in scores.items() if k == kind), default=0.0)
+            for kind in KINDS}
     themes = 0
-    for (kind, slug), (value, evidence) in sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        threshold = cfg.company_threshold if kind == "company" else cfg.theme_threshold
-        if value < threshold:
-            continue
-        if kind == "theme":
-            if value < best_theme * 0.2 or themes >= cfg.max_themes:
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    top_theme = next((slug for (kind, slug), _ in ranked if kind == "theme"), None)
+    for (kind, slug), (value, evidence) in ranked:
+        if kind == "company":
+            if value < cfg.company_threshold or value < best[kind] * cfg.company_share:
                 continue
+        else:
+            if themes >= cfg.max_themes:
+                continue
+            weak_only = _weak_only(evidence)
+            if weak_only and cfg.weak_only == "never":
+                continue
+            if slug == top_theme:
+                if value < cfg.top_theme_threshold:
+                    continue
+            else:
+                entry = tax.entry(kind, slug)
+                share = cfg.broad_share if entry is not None and entry.broad \
+                    else cfg.title_theme_share if _in_title(evidence) else cfg.theme_share
+                if value < cfg.theme_threshold or value < best[kind] * share:
+                    continue
+                if weak_only and cfg.weak_only == "top":
+                    continue
             themes += 1
         chosen.append(Tag(kind, slug, value, tuple(f"{label} ×{n}" for label, n in
                                                    evidence.items())))

@@ -42,6 +42,7 @@ logs) is --work, by default /tmp/green-archive-bench.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import glob
 import hashlib
@@ -68,7 +69,7 @@ EDIT_SENTENCE = ("\n<p>基准测试追加的一句话：储能与光伏项目持
 
 COLUMNS = ("tool", "version", "N", "phase", "rep", "wall_s", "user_s", "sys_s", "cpu_s",
            "peak_rss_MiB", "tree_rss_MiB", "tree_pss_MiB", "max1_rss_MiB", "procs",
-           "html_files", "peer_html", "exit", "when", "other_cpu_s", "note")
+           "html_files", "all_files", "peer_html", "exit", "when", "other_cpu_s", "note")
 
 
 # --- process-tree measurement --------------------------------------------------------------
@@ -203,17 +204,17 @@ def measure(cmd: list[str], cwd: Path, log: Path, env: dict | None = None,
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
 
 
-def count_html(folder: Path) -> int:
-    n = 0
+def count_files(folder: Path) -> tuple[int, int]:
+    """(*.html files, all files) under `folder`."""
+    html = total = 0
     for _root, _dirs, files in os.walk(folder):
-        n += sum(1 for f in files if f.endswith(".html"))
-    return n
+        html += sum(1 for f in files if f.endswith(".html"))
+        total += len(files)
+    return html, total
 
 
 # --- the tools -----------------------------------------------------------------------------
@@ -423,6 +424,7 @@ class GreenArchive(Tool):
     search: bool = False
     code_root: Path = REPO
     taxonomy: Path = REPO / "content" / "taxonomy"
+    per_page: int = 10
     jobs: int | None = None
 
     def corpus_format(self):
@@ -447,7 +449,8 @@ class GreenArchive(Tool):
                     f'output_dir = "{out}"\n'
                     f'taxonomy_dir = "{self.taxonomy}"\n'
                     f'themes_dir = "{self.code_root / "themes"}"\n'
-                    f'search = {"true" if search else "false"}\n')
+                    f'search = {"true" if search else "false"}\n'
+                    f'per_page = {self.per_page}\n')
             (self.site_dir / ("site-search.toml" if search else "site.toml")).write_text(text)
 
     def setup(self, trash, reuse):
@@ -541,6 +544,7 @@ class Bench:
             REPO / "content" / "taxonomy"
         self.ours.taxonomy = self.taxonomy
         self.ours.jobs = args.jobs
+        self.ours.per_page = args.per_page
         self.peers: list[Tool] = []
         if not args.skip_peers:
             for name in args.tools:
@@ -584,13 +588,14 @@ class Bench:
 
     def record(self, tool_name: str, version: str, n: int | str, phase: str, rep: int | str,
                run: Run, html: int | str = "-", peer_html: int | str = "-",
-               note: str = "") -> dict:
+               note: str = "", files: int | str = "-") -> dict:
         row = {"tool": tool_name, "version": version, "N": n, "phase": phase, "rep": rep,
                "wall_s": f"{run.wall:.3f}", "user_s": f"{run.user:.2f}",
                "sys_s": f"{run.sys:.2f}", "cpu_s": f"{run.cpu:.2f}",
                "peak_rss_MiB": f"{run.peak_rss:.0f}", "tree_rss_MiB": f"{run.tree_rss:.0f}",
                "tree_pss_MiB": f"{run.tree_pss:.0f}", "max1_rss_MiB": f"{run.max1_rss:.0f}",
-               "procs": run.procs, "html_files": html, "peer_html": peer_html,
+               "procs": run.procs, "html_files": html, "all_files": files,
+               "peer_html": peer_html,
                "exit": run.exit, "when": dt.datetime.now(dt.UTC).strftime("%FT%TZ"),
                "other_cpu_s": f"{run.other_cpu:.1f}",
                "note": "; ".join(x for x in (run.note, note) if x)}
@@ -617,7 +622,7 @@ class Bench:
         tax_before = taxonomy_hash(self.taxonomy) if isinstance(tool, GreenArchive) else None
         run = measure(tool.command(), tool.site_dir, log, tool.env(), self.args.timeout)
         notes = []
-        html = count_html(tool.out_dir()) if tool.out_dir().is_dir() else 0
+        html, files = count_files(tool.out_dir()) if tool.out_dir().is_dir() else (0, 0)
         if run.exit != 0:
             tail = log.read_text(errors="replace").strip().splitlines()[-3:]
             notes.append(f"FAILED (exit {run.exit}), log {log}: " + " | ".join(tail)[-300:])
@@ -636,7 +641,7 @@ class Bench:
             notes.append(f"expected {tool.expected_html()} html files")
         name = tool.name + ("+search" if getattr(tool, "search", False) else "")
         return self.record(name, self.version(tool), tool.n, phase, rep, run, html,
-                           tool.expected_html(), "; ".join(notes))
+                           tool.expected_html(), "; ".join(notes), files)
 
     def warmup(self, tool: Tool) -> None:
         tool.clean(self.trash)
@@ -739,108 +744,119 @@ class Bench:
     # --- summary ---------------------------------------------------------------------------
 
     def summarise(self) -> str:
-        rows = [r for r in self.rows if r["exit"] == 0]
-        refs = [r for r in self.rows if r["tool"] == "ref-loop"]
-        lines = [f"# green-archive vs peers — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", ""]
-        lines.append(f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "
-                     f"green-archive {code_version(self.code_root)} ({self.code_root}), "
-                     f"git {_git_head()}; taxonomy {self.taxonomy} "
-                     f"({taxonomy_hash(self.taxonomy)}); --repeat {self.args.repeat}, --jobs "
-                     f"{self.args.jobs or 'default'}.")
-        lines.append("Speed reference (pure-Python loop, s): " +
-                     ", ".join(f"{r['phase'][4:]} {float(r['wall_s']):.2f}" for r in refs))
-        lines.append("")
-        lines.append("| tool | version | N | phase | runs | wall s median [min–max] | CPU s | "
-                     "peak RSS MiB (tree) | PSS MiB | html files | peer set | pages/s |")
-        lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
-        groups: dict[tuple, list[dict]] = {}
-        for r in rows:
-            if r["tool"] == "ref-loop":
-                continue
-            groups.setdefault((r["N"], r["tool"], r["phase"]), []).append(r)
-        order = {"cold": 0, "nochange": 1, "edit": 2, "cold+search": 3, "nochange+search": 4}
-        stats: dict[tuple, dict] = {}
-        for key in sorted(groups, key=lambda k: (int(k[0]), k[1] != "green-archive"
-                                                 and k[1] != "green-archive+search",
-                                                 k[1], order.get(k[2], 9))):
-            g = groups[key]
-            walls = [float(r["wall_s"]) for r in g]
-            s = {"wall": statistics.median(walls), "cpu": statistics.median(
-                 float(r["cpu_s"]) for r in g), "rss": statistics.median(
-                 float(r["peak_rss_MiB"]) for r in g), "pss": statistics.median(
-                 float(r["tree_pss_MiB"]) for r in g), "html": g[-1]["html_files"],
-                 "peer": g[-1]["peer_html"]}
-            stats[key] = s
-            rate = (f"{int(s['html']) / s['wall']:.0f}" if key[2].startswith("cold")
-                    and str(s["html"]).isdigit() and s["wall"] > 0 else "")
-            lines.append(f"| {key[1]} | {g[0]['version']} | {key[0]} | {key[2]} | {len(g)} | "
-                         f"**{s['wall']:.2f}** [{min(walls):.2f}–{max(walls):.2f}] | "
-                         f"{s['cpu']:.2f} | {s['rss']:.0f} | {s['pss']:.0f} | {s['html']} | "
-                         f"{s['peer']} | {rate} |")
-        failed = [r for r in self.rows if r["exit"] != 0]
-        lines.append("")
-        lines.append("## Ratios green-archive / peer (same run; > 1 = green-archive slower / "
-                     "bigger)")
-        lines.append("")
-        lines.append("Medians of the cold builds (no-change: medians of the no-change rebuilds). "
-                     "`per page` divides each wall time by that tool's own HTML page count "
-                     "(our page set is larger).")
-        lines.append("")
-        lines.append("| N | peer | cold wall | cold CPU | peak RSS | no-change wall | "
-                     "cold wall per page | cold wall, ours with search |")
-        lines.append("|---|---|---|---|---|---|---|---|")
-        ns = sorted({k[0] for k in stats}, key=int)
-        for n in ns:
-            ours = stats.get((n, "green-archive", "cold"))
-            ours_nc = stats.get((n, "green-archive", "nochange"))
-            ours_s = stats.get((n, "green-archive+search", "cold+search"))
-            if not ours:
-                continue
-            for peer in [t for t in PEERS if (n, t, "cold") in stats]:
-                p = stats[(n, peer, "cold")]
-                pnc = stats.get((n, peer, "nochange"))
+        head = (f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "
+                f"green-archive {code_version(self.code_root)} ({self.code_root}), "
+                f"git {_git_head()}; taxonomy {self.taxonomy} "
+                f"({taxonomy_hash(self.taxonomy)}); --repeat {self.args.repeat}, --jobs "
+                f"{self.args.jobs or 'default'}.")
+        return summarise(self.rows, head, self.notes)
 
-                def ratio(x, y):
-                    return f"{x / y:.1f}×" if y else "–"
-                per_page = "–"
-                if str(ours["html"]).isdigit() and str(p["html"]).isdigit() and int(p["html"]):
-                    per_page = ratio(ours["wall"] / int(ours["html"]), p["wall"] / int(p["html"]))
-                lines.append(f"| {n} | {peer} | {ratio(ours['wall'], p['wall'])} | "
-                             f"{ratio(ours['cpu'], p['cpu'])} | {ratio(ours['rss'], p['rss'])} | "
-                             f"{ratio(ours_nc['wall'], pnc['wall']) if ours_nc and pnc else '–'}"
-                             f" | {per_page} | "
-                             f"{ratio(ours_s['wall'], p['wall']) if ours_s else '–'} |")
-        edits = {k: v for k, v in stats.items() if k[2] == "edit"}
-        if edits:
-            lines.append("")
-            for (n, _, _), s in sorted(edits.items(), key=lambda kv: int(kv[0][0])):
-                cold = stats.get((n, "green-archive", "cold"))
-                lines.append(f"- N={n}: one-article edit rebuild {s['wall']:.2f} s median "
-                             f"(cold {cold['wall']:.2f} s, no-change "
-                             f"{stats.get((n, 'green-archive', 'nochange'), {}).get('wall', 0):.2f}"
-                             f" s)." if cold else "")
-        if failed or self.notes:
-            lines.append("")
-            lines.append("## Notes and failures")
-            lines.append("")
-            for r in failed:
-                lines.append(f"- {r['tool']} N={r['N']} {r['phase']} rep {r['rep']}: exit "
-                             f"{r['exit']} {r['note']}")
-            for text in self.notes:
-                lines.append(f"- {text}")
-        flagged = [r for r in self.rows if r["exit"] == 0 and ("CACHE" in r["note"] or
-                                                               "changed" in r["note"]
-                                                               or "expected" in r["note"])]
-        for r in flagged:
-            lines.append(f"- check: {r['tool']} N={r['N']} {r['phase']} rep {r['rep']}: "
-                         f"{r['note']}")
+
+def summarise(all_rows: list[dict], head: str, notes: list[str]) -> str:
+    """The markdown tables: medians per (N, tool, phase), then green-archive ÷ peer ratios."""
+    for r in all_rows:
+        r["exit"] = int(r["exit"])
+    rows = [r for r in all_rows if r["exit"] == 0]
+    refs = [r for r in all_rows if r["tool"] == "ref-loop"]
+    lines = [f"# green-archive vs peers — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", ""]
+    lines.append(head)
+    lines.append("Speed reference (pure-Python loop, s): " +
+                 ", ".join(f"{r['phase'][4:]} {float(r['wall_s']):.2f}" for r in refs))
+    lines.append("")
+    lines.append("| tool | version | N | phase | runs | wall s median [min–max] | CPU s | "
+                 "peak RSS MiB (tree) | PSS MiB | html files | all files | peer set html | "
+                 "html pages/s | other CPU s |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        if r["tool"] == "ref-loop":
+            continue
+        groups.setdefault((r["N"], r["tool"], r["phase"]), []).append(r)
+    order = {"cold": 0, "nochange": 1, "edit": 2, "cold+search": 3, "nochange+search": 4}
+    stats: dict[tuple, dict] = {}
+    for key in sorted(groups, key=lambda k: (int(k[0]), k[1] != "green-archive"
+                                             and k[1] != "green-archive+search",
+                                             k[1], order.get(k[2], 9))):
+        g = groups[key]
+        walls = [float(r["wall_s"]) for r in g]
+        s = {"wall": statistics.median(walls), "cpu": statistics.median(
+             float(r["cpu_s"]) for r in g), "rss": statistics.median(
+             float(r["peak_rss_MiB"]) for r in g), "pss": statistics.median(
+             float(r["tree_pss_MiB"]) for r in g), "html": g[-1]["html_files"],
+             "files": g[-1]["all_files"], "other": statistics.median(
+             float(r["other_cpu_s"]) for r in g),
+             "peer": g[-1]["peer_html"]}
+        stats[key] = s
+        rate = (f"{int(s['html']) / s['wall']:.0f}" if key[2].startswith("cold")
+                and str(s["html"]).isdigit() and s["wall"] > 0 else "")
+        lines.append(f"| {key[1]} | {g[0]['version']} | {key[0]} | {key[2]} | {len(g)} | "
+                     f"**{s['wall']:.2f}** [{min(walls):.2f}–{max(walls):.2f}] | "
+                     f"{s['cpu']:.2f} | {s['rss']:.0f} | {s['pss']:.0f} | {s['html']} | {s['files']} | "
+                     f"{s['peer']} | {rate} | {s['other']:.1f} |")
+    failed = [r for r in all_rows if r["exit"] != 0]
+    lines.append("")
+    lines.append("## Ratios green-archive / peer (same run; > 1 = green-archive slower / "
+                 "bigger)")
+    lines.append("")
+    lines.append("Medians of the cold builds (no-change: medians of the no-change rebuilds). "
+                 "`per page` divides each wall time by that tool's own HTML page count "
+                 "(the page sets differ).")
+    lines.append("")
+    lines.append("| N | peer | cold wall | cold CPU | peak RSS | no-change wall | "
+                 "cold wall per page | cold wall, ours with search |")
+    lines.append("|---|---|---|---|---|---|---|---|")
+    ns = sorted({k[0] for k in stats}, key=int)
+    for n in ns:
+        ours = stats.get((n, "green-archive", "cold"))
+        ours_nc = stats.get((n, "green-archive", "nochange"))
+        ours_s = stats.get((n, "green-archive+search", "cold+search"))
+        if not ours:
+            continue
+        for peer in [t for t in PEERS if (n, t, "cold") in stats]:
+            p = stats[(n, peer, "cold")]
+            pnc = stats.get((n, peer, "nochange"))
+
+            def ratio(x, y):
+                return f"{x / y:.1f}×" if y else "–"
+            per_page = "–"
+            if str(ours["html"]).isdigit() and str(p["html"]).isdigit() and int(p["html"]):
+                per_page = ratio(ours["wall"] / int(ours["html"]), p["wall"] / int(p["html"]))
+            lines.append(f"| {n} | {peer} | {ratio(ours['wall'], p['wall'])} | "
+                         f"{ratio(ours['cpu'], p['cpu'])} | {ratio(ours['rss'], p['rss'])} | "
+                         f"{ratio(ours_nc['wall'], pnc['wall']) if ours_nc and pnc else '–'}"
+                         f" | {per_page} | "
+                         f"{ratio(ours_s['wall'], p['wall']) if ours_s else '–'} |")
+    edits = {k: v for k, v in stats.items() if k[2] == "edit"}
+    if edits:
         lines.append("")
-        lines.append("Peak RSS = max(sum of RSS over the process tree polled every 50 ms, "
-                     "ru_maxrss of the largest process). PSS = the same poll with shared pages "
-                     "divided among the processes sharing them (fairer for forked workers). "
-                     "CPU = user+sys of the whole tree (os.wait4). `other` CPU (TSV) = what "
-                     "other processes used meanwhile: large values mean a disturbed run.")
-        return "\n".join(lines) + "\n"
+        for (n, _, _), s in sorted(edits.items(), key=lambda kv: int(kv[0][0])):
+            cold = stats.get((n, "green-archive", "cold"))
+            lines.append(f"- N={n}: one-article edit rebuild {s['wall']:.2f} s median "
+                         f"(cold {cold['wall']:.2f} s, no-change "
+                         f"{stats.get((n, 'green-archive', 'nochange'), {}).get('wall', 0):.2f}"
+                         f" s)." if cold else "")
+    if failed or notes:
+        lines.append("")
+        lines.append("## Notes and failures")
+        lines.append("")
+        for r in failed:
+            lines.append(f"- {r['tool']} N={r['N']} {r['phase']} rep {r['rep']}: exit "
+                         f"{r['exit']} {r['note']}")
+        for text in notes:
+            lines.append(f"- {text}")
+    flagged = [r for r in all_rows if r["exit"] == 0 and ("CACHE" in r["note"] or
+                                                           "changed" in r["note"]
+                                                           or "expected" in r["note"])]
+    for r in flagged:
+        lines.append(f"- check: {r['tool']} N={r['N']} {r['phase']} rep {r['rep']}: "
+                     f"{r['note']}")
+    lines.append("")
+    lines.append("Peak RSS = max(sum of RSS over the process tree polled every 50 ms, "
+                 "ru_maxrss of the largest process). PSS = the same poll with shared pages "
+                 "divided among the processes sharing them (fairer for forked workers). "
+                 "CPU = user+sys of the whole tree (os.wait4). `other` CPU (TSV) = what "
+                 "other processes used meanwhile: large values mean a disturbed run.")
+    return "\n".join(lines) + "\n"
 
 
 def _git_head() -> str:
@@ -858,7 +874,7 @@ def _git_head() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("ns", type=int, nargs="*", default=[1000], metavar="N",
+    ap.add_argument("ns", type=int, nargs="*", default=[], metavar="N",
                     help="corpus sizes (default: 1000)")
     ap.add_argument("--repeat", type=int, default=1, metavar="K",
                     help="measured rounds per N (each: cold, no-change, edits; default 1)")
@@ -870,6 +886,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="skip the extra green-archive row with the Pagefind search index")
     ap.add_argument("--no-warmup", dest="warmup", action="store_false",
                     help="skip the unmeasured warm-up build of each tool")
+    ap.add_argument("--per-page", type=int, default=10,
+                    help="green-archive's per_page (default 10, as the peers' sites)")
     ap.add_argument("--jobs", type=int, help="--jobs for green-archive (default: all cores)")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get(
         "BENCH_WORK", "/tmp/green-archive-bench")), help="scratch folder (corpora, logs)")
@@ -881,12 +899,21 @@ def main(argv: list[str] | None = None) -> int:
                     help="run the builder straight from the repository instead of a copy "
                          "taken at the start (the copy keeps concurrent edits out of the run)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per build (3600)")
+    ap.add_argument("--summarise", type=Path, metavar="TSV",
+                    help="print the tables again from a results TSV (nothing is built)")
     args = ap.parse_args(argv)
+    if args.summarise:
+        with open(args.summarise, encoding="utf-8") as f:
+            header = f.readline().rstrip("\n").split("\t")
+            rows = [dict(zip(header, line.rstrip("\n").split("\t"), strict=False)) for line in f]
+        print(summarise(rows, f"Re-summarised from {args.summarise}.", []))
+        return 0
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = [t for t in args.tools if t not in PEERS]
     if unknown:
         ap.error(f"unknown peer(s) {unknown}; known: {', '.join(PEERS)}")
-    if args.repeat < 1 or not args.ns:
+    args.ns = args.ns or [1000]
+    if args.repeat < 1:
         ap.error("need N and --repeat >= 1")
     if not (SHARED_BENCH / "make_corpus.py").is_file():
         ap.error(f"{SHARED_BENCH}/make_corpus.py is missing")

@@ -60,8 +60,8 @@ _AUTHOR_LINE = re.compile(
     r"^\s*(?:[（(]?\s*)?((?:(?:每经|本报|新华社|财联社|证券时报|中新网)?(?:记者|编辑|责任编辑|责编|"
     r"作者|撰文|文(?=\s*[/／:：|｜])|编译|校对|实习记者|通讯员|特约记者)\s*[/／:：|｜]?\s*[\u4e00-\u9fff·A-Za-z ]{2,12}"
     r"\s*[/／、，,\s]*){1,4})(?:\s*[)）])?\s*$")
-_AUTHOR_PART = re.compile(r"(记者|编辑|作者|撰文|编译|通讯员|文(?=\s*[/／:：|｜]))\s*[/／:：|｜]?\s*([\u4e00-\u9fff·]{2,4}|"
-                          r"[A-Za-z][A-Za-z .]{1,30}[A-Za-z])")
+_AUTHOR_PART = re.compile(r"(记者|编辑|作者|撰文|编译|通讯员|文(?=\s*[/／:：|｜]))\s*[/／:：|｜]?\s*"
+                          r"([\u4e00-\u9fff·]{2,4}|[A-Za-z][A-Za-z .]{1,30}[A-Za-z])")
 _CAPTION_START = re.compile(r"^\s*(?:图|▲|△|↑|（图|\(图|图片|图源|Photo|Foto|Bild|Image|Source:|"
                             r"Quelle:|Fig\.|Figure)", re.I)
 _NBSP_RUN = re.compile(r"[\u00a0\u3000\u2002\u2003\u2009\u200b]+")

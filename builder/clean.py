@@ -273,6 +273,8 @@ def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
         href = a["href"].strip()
         if href.startswith("//"):
             href = "https:" + href
+        elif re.match(r"https?:(?!//)", href, re.I):  # `https:github.com/x`, a typo seen upstream
+            href = href.split(":", 1)[0] + "://" + href.split(":", 1)[1].lstrip("/")
         elif not urlsplit(href).scheme and ctx.base_url:
             href = urljoin(ctx.base_url, href)
         if urlsplit(href).scheme.lower() not in URL_SCHEMES:

@@ -61,7 +61,9 @@ class TaggingConfig:
     """Weight of a mention in the first paragraph of the body."""
     body_weight: float = 1.0
     ambiguous_weight: float = 0.75
-    """Factor for a corroborated mention of an `ambiguous` alias."""
+    """Factor for a corroborated mention of an ambiguous company name."""
+    theme_ambiguous_weight: float = 0.75
+    """Factor for a corroborated mention of an ambiguous theme keyword."""
     ambiguous_min: int = 2
     """Mentions an ambiguous alias needs without another alias of its entry to count at all."""
     list_weight: float = 1.0

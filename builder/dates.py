@@ -175,3 +175,12 @@ def find_date(text: str, tz: tzinfo, patterns=_TEXT_PATTERNS) -> datetime | None
 def find_date_in_name(text: str, tz: tzinfo) -> datetime | None:
     """A date in a URL or file name (`/2021/09/05/`, `20221101`, `2026-02-04-…`)."""
     return find_date(text, tz, _URL_PATTERNS)
+
+
+_YEAR_FOLDER = re.compile(r"(?:^|/)((?:19|20)\d{2})/")
+
+
+def find_year_in_folders(path: str, tz: tzinfo) -> datetime | None:
+    """`article/2021/x.md` → 1 January 2021: a year-only date, the weakest evidence."""
+    m = _YEAR_FOLDER.search(path)
+    return _make(m.group(1), 1, 1, tz=tz) if m else None

@@ -86,6 +86,8 @@ class Draft:
     body_line: int
     """1-based line of the file where the body starts (problem lines inside the body)."""
     problems: tuple[Problem, ...] = ()
+    has_front_matter: bool = True
+    """False for plain Markdown files: their title and date are expected in the body and name."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,8 @@ def parse(src: SourceFile, cfg: Config) -> Draft | list[Problem]:
     body_format = sniff_format(src.path, body)
     if not front:
         meta = _meta_from_plain(meta, body, src.path)
-    return Draft(src.path, meta, body, body_format, body_line, tuple(problems))
+    return Draft(src.path, meta, body, body_format, body_line, tuple(problems),
+                 has_front_matter=front is not None)
 
 
 def sniff_format(path: str, body: str) -> str:

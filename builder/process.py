@@ -45,7 +45,7 @@ def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
     body_html = draft.body if draft.body_format == "html" else markdown_to_html(draft.body)
 
     title = meta.title or _first_heading(draft)
-    if not meta.title and title:
+    if not meta.title and title and draft.has_front_matter:
         problems.append(Problem(src.path, None, "warning", "title-from-heading",
                                 f"no `title` field; using the first heading: {title[:60]!r}"))
     fixed, evidence = repair.repair_title(title, draft.body)
@@ -69,7 +69,8 @@ def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
                    source=meta.source or facts.source,
                    source_url=meta.source_url or facts.source_url,
                    authors=meta.authors or tuple(facts.authors))
-    meta, date_problems = repair.resolve_date(meta, facts.time, cleaned.text, src.path, cfg)
+    meta, date_problems = repair.resolve_date(meta, facts.time, cleaned.text, src.path, cfg,
+                                              expected=not draft.has_front_matter)
     problems += date_problems
     if meta.date is None:
         return None, tuple(problems)

@@ -88,10 +88,12 @@ def _gap_pattern(title: str) -> re.Pattern:
 
 
 def resolve_date(meta: Meta, time_fact: str, body_text: str, path: str,
-                 cfg: Config) -> tuple[Meta, list[Problem]]:
+                 cfg: Config, expected: bool = False) -> tuple[Meta, list[Problem]]:
     """Keep a valid front-matter date; else recover one with evidence, in this order:
     the body's publication-time line, the original URL, the file name, the first date
-    written in the body. (A date in the future is reported by the index, which knows now.)"""
+    written in the body, a year in the folder names. `expected`: the file has no front
+    matter, so a date from its name or body is the normal case, not a repair worth a warning.
+    (A date in the future is reported by the index, which knows now.)"""
     problems: list[Problem] = []
     tz = cfg.tz
     moment, evidence = meta.date, meta.date_evidence
@@ -105,6 +107,7 @@ def resolve_date(meta: Meta, time_fact: str, body_text: str, path: str,
             ("the first date in the title", lambda: dates.find_date_in_name(meta.title, tz)
              or dates.find_date(meta.title, tz)),
             ("the first date in the body", lambda: dates.find_date(body_text[:5000], tz)),
+            ("the year in the folder names", lambda: dates.find_year_in_folders(path, tz)),
         )
         for source, find in candidates:
             found = find()
@@ -117,6 +120,7 @@ def resolve_date(meta: Meta, time_fact: str, body_text: str, path: str,
                                     "original URL or the file name",
                                     "add `date: YYYY-MM-DD` to the front matter"))
             return meta, problems
-        problems.append(Problem(path, None, "warning", "date-repaired",
-                                f"date {moment.isoformat()} recovered from {source} ({why})"))
+        if not expected or source not in ("the file name", "the folder names"):
+            problems.append(Problem(path, None, "warning", "date-repaired",
+                                    f"date {moment.isoformat()} recovered from {source} ({why})"))
     return replace(meta, date=moment, date_evidence=evidence), problems

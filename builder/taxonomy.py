@@ -414,8 +414,9 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
         # An ambiguous alias counts only with corroboration: another alias of the same
         # entry, or a second mention of it (理想 once is a word; 理想 twice is the carmaker).
         if key in strong_seen or key in tagged or len(hits) >= cfg.ambiguous_min:
+            factor = cfg.ambiguous_weight if key[0] == "company" else cfg.theme_ambiguous_weight
             for label, w in hits:
-                scores[key] += w * cfg.ambiguous_weight
+                scores[key] += w * factor
                 evidence[key][label] += 1
     for tag_value in source_tags:
         for key in tax.source_tags.get(fold_case(normalise(tag_value)), ()):
@@ -459,7 +460,8 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
             if weak_only and cfg.weak_only == "never":
                 continue
             if slug == top_theme:
-                if value < cfg.top_theme_threshold:
+                # The main theme needs less, unless it rests on ambiguous keywords only.
+                if value < (cfg.theme_threshold if weak_only else cfg.top_theme_threshold):
                     continue
             else:
                 entry = tax.entry(kind, slug)

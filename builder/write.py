@@ -25,11 +25,11 @@ class UnsafePath(ValueError):
 
 def safe_relative(out_path: str) -> PurePosixPath:
     """Validate an output path: relative, no `..`, no empty or control-character parts."""
-    path = PurePosixPath(out_path)
-    if path.is_absolute() or not path.parts or out_path.startswith(("/", "\\")) or \
-            any(p in ("..", ".", "") or "\\" in p or not p.isprintable() for p in path.parts):
+    parts = out_path.split("/")
+    if not out_path or out_path.startswith(("/", "\\")) or \
+            any(p in ("..", ".", "") or "\\" in p or not p.isprintable() for p in parts):
         raise UnsafePath(f"refusing to write outside the output folder: {out_path!r}")
-    return path
+    return PurePosixPath(out_path)
 
 
 class Writer:

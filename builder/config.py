@@ -77,6 +77,9 @@ class TaggingConfig:
     in an article about another company do not tag it."""
     theme_share: float = 0.2
     """A theme must also reach this share of the best theme's score."""
+    share_cap: float = 1000.0
+    """The best score the shares are taken of saturates here: beside a main theme mentioned
+    fifty times, a second theme mentioned twenty times is still a subject."""
     broad_share: float = 0.2
     """A `broad` theme (energy transition) must reach this share of the best theme's score:
     it is filed under only when no specific theme clearly dominates."""

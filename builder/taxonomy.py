@@ -444,8 +444,8 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
     ambiguous keywords is never more than the best theme, when weak_only_top); at most
     max_themes."""
     chosen: list[Tag] = []
-    best = {kind: max((v for (k, _), (v, _) in scores.items() if k == kind), default=0.0)
-            for kind in KINDS}
+    best = {kind: min(cfg.share_cap, max((v for (k, _), (v, _) in scores.items() if k == kind),
+                                         default=0.0)) for kind in KINDS}
     themes = 0
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
     top_theme = next((slug for (kind, slug), _ in ranked if kind == "theme"), None)

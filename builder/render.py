@@ -97,6 +97,7 @@ class Renderer:
                 ("主题 Themes", urls.themes(cfg)), ("来源 Sources", urls.sources(cfg)),
                 ("归档 Archive", urls.archive(cfg)), ("搜索 Search", urls.search(cfg)))],
             "css": self.href(urls.asset("style.css")),
+            "favicon": self.href(urls.asset("favicon.svg")),
             "search_js": self.href("/pagefind/pagefind-ui.js"),
             "search_css": self.href("/pagefind/pagefind-ui.css"),
             "search_bundle": self.href("/pagefind/"),

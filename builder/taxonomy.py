@@ -338,31 +338,24 @@ def _lead_span(text: str, lead: str) -> int:
 
 
 def _listed(text: str, mentions: list[tuple[int, int, Pattern]], minimum: int) -> set[int]:
-    """Indexes (into `mentions`) of mentions that are items of an enumeration of at least
-    `minimum` different entries of one kind, joined by separators only ("A、B、C和D")."""
+    """Indexes (into `mentions`) of company mentions that are items of an enumeration of at
+    least `minimum` different companies joined by separators only ("A、B、C和D")."""
     out: set[int] = set()
     if minimum < 2:
         return out
-    for kind in KINDS:
-        run: list[int] = []
-
-        def close(run: list[int]) -> None:
-            if len({mentions[i][2].slug for i in run}) >= minimum:
+    run: list[int] = []
+    last_end = -1
+    for i, (start, end, p) in enumerate(mentions + [(len(text) + 1, 0, None)]):
+        if p is not None and p.kind != "company":
+            continue
+        if p is not None and run and len(text[last_end:start]) <= _LIST_GAP_MAX \
+                and _LIST_GAP.fullmatch(text, last_end, start):
+            run.append(i)
+        else:
+            if len({mentions[j][2].slug for j in run}) >= minimum:
                 out.update(run)
-
-        last_end = -1
-        for i, (start, end, p) in enumerate(mentions):
-            if p.kind != kind:
-                continue
-            gap = text[last_end:start] if last_end >= 0 else None
-            if gap is not None and (start == last_end or len(gap) <= _LIST_GAP_MAX
-                                    and _LIST_GAP.fullmatch(gap)):
-                run.append(i)
-            else:
-                close(run)
-                run = [i]
-            last_end = end
-        close(run)
+            run = [i]
+        last_end = end
     return out
 
 
@@ -371,16 +364,17 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
     """Every term mentioned, with its score and evidence (label → count), before thresholds.
 
     A mention weighs title_weight in the title, lead_weight in the first paragraph and
-    body_weight elsewhere; times list_weight when it is an item of an enumeration of
-    companies (theme_list_weight for themes); ambiguous aliases count only when corroborated
-    (another alias of the entry, or ambiguous_min mentions) and weigh ambiguous_weight more.
-    A mapped source tag adds source_tag_weight to its theme."""
+    body_weight elsewhere, times list_weight when it is an item of an enumeration of
+    companies; a name repeated in apposition ("KELAG - Kärntner Elektrizitäts-AG") is one
+    mention. Ambiguous aliases count only when corroborated (another alias of the entry, the
+    entry's source tag, or ambiguous_min mentions), times ambiguous_weight (companies) or
+    theme_ambiguous_weight. A mapped source tag adds source_tag_weight to its theme; a
+    company's source tag only corroborates."""
     scores: dict[tuple[str, str], float] = defaultdict(float)
     evidence: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     strong_seen: set[tuple[str, str]] = set()
     weak: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
     lead_end = _lead_span(text, lead)
-    factor = {"company": cfg.list_weight, "theme": cfg.theme_list_weight}
     tagged = {(kind, slug) for tag_value in source_tags
               for kind, slug in tax.source_tags.get(fold_case(normalise(tag_value)), ())}
     for zone, body in (("title", title), ("body", text)):
@@ -402,7 +396,7 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
                 where, w = "body", cfg.body_weight
             label = f"{where}: {p.alias}"
             if i in listed:
-                w *= factor[p.kind]
+                w *= cfg.list_weight
                 label += LISTED
             if p.ambiguous:
                 weak[key].append((label + AMBIGUOUS, w))
@@ -420,7 +414,9 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
                 evidence[key][label] += 1
     for tag_value in source_tags:
         for key in tax.source_tags.get(fold_case(normalise(tag_value)), ()):
-            scores[key] += cfg.source_tag_weight
+            if key[0] == "company" and key not in scores:
+                continue  # a company's tag only corroborates its ambiguous name in the text
+            scores[key] += cfg.source_tag_weight if key[0] == "theme" else 0.0
             evidence[key][f"source tag: {tag_value}"] += 1
     return {key: (round(value, 2), dict(evidence[key])) for key, value in scores.items()}
 
@@ -429,23 +425,19 @@ def _weak_only(evidence: dict[str, int]) -> bool:
     return all(label.endswith(AMBIGUOUS) for label in evidence)
 
 
-def _in_title(evidence: dict[str, int]) -> bool:
-    return any(label.startswith("title: ") for label in evidence)
-
-
 def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
            add: dict[str, tuple[str, ...]] | None = None,
            exclude: dict[str, tuple[str, ...]] | None = None) -> tuple[Tag, ...]:
     """Terms over their threshold, plus front-matter additions, minus exclusions.
 
     A company needs company_threshold and company_share of the best company's score. The
-    best theme needs top_theme_threshold; every other theme theme_threshold and theme_share
-    of the best theme's score (a broad theme broad_share; a theme seen only through
-    ambiguous keywords is never more than the best theme, when weak_only_top); at most
-    max_themes."""
+    best theme needs top_theme_threshold (theme_threshold when only ambiguous keywords name
+    it); every other theme theme_threshold and theme_share of the best theme's score (a
+    broad theme broad_share); a theme seen only through ambiguous keywords is kept as the
+    weak_only setting says; at most max_themes themes."""
     chosen: list[Tag] = []
-    best = {kind: min(cfg.share_cap, max((v for (k, _), (v, _) in scores.items() if k == kind),
-                                         default=0.0)) for kind in KINDS}
+    best = {kind: max((v for (k, _), (v, _) in scores.items() if k == kind), default=0.0)
+            for kind in KINDS}
     themes = 0
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
     top_theme = next((slug for (kind, slug), _ in ranked if kind == "theme"), None)
@@ -466,7 +458,7 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
             else:
                 entry = tax.entry(kind, slug)
                 share = cfg.broad_share if entry is not None and entry.broad \
-                    else cfg.title_theme_share if _in_title(evidence) else cfg.theme_share
+                    else cfg.theme_share
                 if value < cfg.theme_threshold or value < best[kind] * share:
                     continue
                 if weak_only and cfg.weak_only == "top":

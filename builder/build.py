@@ -52,10 +52,21 @@ def load_articles(cfg: Config, tax: taxonomy.Taxonomy, cache: Cache | None,
     problems: list[Problem] = []
     results: dict[str, tuple[Article | None, tuple[Problem, ...]]] = {}
     todo: list[SourceFile] = []
-    for item in sources.read_all(content, rels):
+    for rel in rels:
+        if cache is not None:
+            stat = sources.stat(content, rel)
+            digest = cache.known_digest(rel, *stat) if stat else None
+            hit = cache.get(rel, digest) if digest else None
+            if hit is not None:  # unchanged since the last build: not even read
+                results[rel] = hit
+                cache.note_stat(rel, *stat, digest)
+                continue
+        item = sources.read(content, rel)
         if isinstance(item, Problem):
             problems.append(item)
             continue
+        if cache is not None:
+            cache.note_stat(rel, item.mtime_ns, len(item.data), item.digest)
         hit = cache.get(item.path, item.digest) if cache else None
         if hit is not None:
             results[item.path] = hit
@@ -140,10 +151,13 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
         theme = render.load_theme(cfg)
         renderer = render.Renderer(site, cfg, tax, theme, search=cfg.search)
         locations = []
-        for page in renderer.pages():
-            writer.add(page)
-            if page.out_path.endswith(".html") and page.url != urls.not_found():
-                locations.append(urls.absolute(cfg, page.url))
+        rendered = 0
+        for job in renderer.jobs():
+            if not writer.current(job.out_path, job.key):
+                writer.add(job.make(), job.key)
+                rendered += 1
+            if job.out_path.endswith(".html") and job.url != urls.not_found():
+                locations.append(urls.absolute(cfg, job.url))
         writer.add(Page("/sitemap.xml", "sitemap.xml", sitemap(locations)))
         timer("render")
         written, removed = writer.commit()

@@ -37,14 +37,25 @@ class Cache:
         self.key = f"{key}:{code_version()}"
         self.old: dict[tuple[str, str], Result] = {}
         self.new: dict[tuple[str, str], Result] = {}
+        self.old_stats: dict[str, tuple[int, int, str]] = {}
+        self.new_stats: dict[str, tuple[int, int, str]] = {}
         try:
             with open(folder / FILE, "rb") as f:
-                stored_key, entries = pickle.load(f)
+                stored_key, entries, stats = pickle.load(f)
             if stored_key == self.key:
-                self.old = entries
+                self.old, self.old_stats = entries, stats
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
                 AttributeError, ImportError):
             pass
+
+    def known_digest(self, path: str, mtime_ns: int, size: int) -> str | None:
+        """The digest of a file whose modification time and size are unchanged since the
+        last build (so it need not be read again), like Black's cache."""
+        hit = self.old_stats.get(path)
+        return hit[2] if hit and hit[:2] == (mtime_ns, size) else None
+
+    def note_stat(self, path: str, mtime_ns: int, size: int, digest: str) -> None:
+        self.new_stats[path] = (mtime_ns, size, digest)
 
     def get(self, path: str, digest: str) -> Result | None:
         hit = self.old.get((path, digest))
@@ -56,7 +67,7 @@ class Cache:
         self.new[(path, digest)] = result
 
     def save(self) -> None:
-        if self.new == self.old:
+        if self.new.keys() == self.old.keys() and self.new_stats == self.old_stats:
             return
-        write_atomic(self.folder / FILE,
-                     pickle.dumps((self.key, self.new), protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.folder / FILE, pickle.dumps((self.key, self.new, self.new_stats),
+                                                      protocol=pickle.HIGHEST_PROTOCOL))

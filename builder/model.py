@@ -132,6 +132,8 @@ class Article:
     """Bottom-k MinHash sketch of the text's character shingles (duplicate detection)."""
     updated: datetime | None = None
     problems: tuple[Problem, ...] = ()
+    digest: str = ""
+    """sha256 of the source bytes: with the settings, it determines everything above."""
 
     def terms(self, kind: Kind) -> tuple[str, ...]:
         return tuple(t.term for t in self.tags if t.kind == kind)

@@ -112,6 +112,7 @@ def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
         sketch=sketch(cleaned.text, cfg.duplicates.shingle),
         updated=meta.updated,
         problems=tuple(problems),
+        digest=src.digest,
     ), tuple(problems)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -66,8 +68,6 @@ def load_theme(cfg: Config) -> Theme:
             for f in sorted(folder.rglob("*")):
                 if f.is_file():
                     static.setdefault(f.relative_to(folder).as_posix(), f)
-    import hashlib
-
     digest = hashlib.sha256()
     for folder in folders:
         if folder.is_dir():
@@ -79,6 +79,16 @@ def load_theme(cfg: Config) -> Theme:
     return Theme(env, tuple(sorted(static.items())), digest.hexdigest()[:16])
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A page not yet rendered: its input key decides whether it must be."""
+
+    url: str
+    out_path: str
+    key: str
+    make: Callable[[], Page]
+
+
 class Renderer:
     """Turns the Site into pages. Holds only read-only inputs; `pages()` is a generator."""
 
@@ -87,6 +97,10 @@ class Renderer:
         self.site, self.cfg, self.tax, self.theme = site, cfg, tax, theme
         self.search = search
         self.lang = cfg.language
+        self._stamps: dict[str, tuple] = {}
+        from .cache import code_version
+
+        self.global_key = (theme.key, tax.key, repr(cfg), code_version())
         self.templates = {name: theme.env.get_template(f"{name}.html") for name in
                           ("article", "list", "terms", "topics", "archive", "search", "404")}
         self.common = {
@@ -146,13 +160,48 @@ class Renderer:
 
     # -- pages ----------------------------------------------------------------------------
     def pages(self) -> Iterator[Page]:
+        """Every page, rendered (for callers that do not skip unchanged pages)."""
+        for job in self.jobs():
+            yield job.make()
+
+    def stamp(self, article_id: str) -> tuple:
+        """What a page shows of an article: its content (digest), URL and filed terms."""
+        hit = self._stamps.get(article_id)
+        if hit is None:
+            a = self.site.by_id[article_id]
+            hit = (a.digest or a.id, a.slug, tuple(t for k in KINDS for t in a.terms(k)
+                                                  if t in self.site.terms[k]))
+            self._stamps[article_id] = hit
+        return hit
+
+    def key(self, *parts: object) -> str:
+        """A page's input key: equal keys render equal bytes (the theme, taxonomy and
+        settings are in `self.global_key`)."""
+        return hashlib.blake2b(repr((self.global_key, parts)).encode(), digest_size=16).hexdigest()
+
+    def job(self, url: str, key_parts: tuple, make: Callable[[], Page],
+            out_path: str | None = None) -> Job:
+        return Job(url, out_path or urls.out_path(url), self.key(*key_parts), make)
+
+    def jobs(self) -> Iterator[Job]:
+        """Every page as (url, output path, input key, how to render it): the build renders
+        only pages whose key changed since the last build."""
         site, cfg = self.site, self.cfg
         for a in sorted(site.by_id.values(), key=lambda a: (-a.date.timestamp(), a.id)):
-            yield self.article_page(a)
+            older, newer = site.neighbours.get(a.id, (None, None))
+            around = [i for i in (older, newer, site.duplicate_of.get(a.id))
+                      if i] + list(site.related.get(a.id, ())) + list(site.duplicates.get(a.id, ()))
+            yield self.job(urls.article(cfg, a),
+                           ("article", self.stamp(a.id), older, newer,
+                            tuple((i, self.stamp(i)) for i in around)),
+                           partial(self.article_page, a))
         yield from self.listing(urls.home(), cfg.title, [a.id for a in site.articles],
                                 intro=cfg.description, feed=urls.feed(), home=True)
         for kind in KINDS:
-            yield self.term_index(kind)
+            yield self.job(urls.term_index(cfg, kind),
+                           ("terms", kind, tuple((t.slug, len(t.article_ids))
+                                                 for t in site.terms[kind].values())),
+                           partial(self.term_index, kind))
             for slug, term in site.terms[kind].items():
                 name = self.term_name(kind, slug)
                 other = term.name_en if self.lang.startswith("zh") else term.name_zh
@@ -161,26 +210,38 @@ class Renderer:
                                         subtitle=other if other != name else "",
                                         feed=urls.feed(listing), kind=kind)
                 yield self.feed(listing, f"{name} · {cfg.title}", term.article_ids)
-        yield self.source_index()
+        yield self.job(urls.sources(cfg), ("sources", tuple((slug, name, len(ids)) for slug, (name, ids)
+                                                            in site.sources.items())),
+                       self.source_index)
         for slug, (name, ids) in site.sources.items():
             yield from self.listing(urls.source(cfg, slug), name, list(ids))
-        yield self.archive_index()
+        yield self.job(urls.archive(cfg), ("archive", tuple((m, len(ids)) for m, ids
+                                                             in site.months.items())),
+                       self.archive_index)
         for y, ids in site.years.items():
             yield from self.listing(urls.year(cfg, y), f"{y}", list(ids))
         for (y, m), ids in site.months.items():
             yield from self.listing(urls.month(cfg, y, m), f"{y}-{m:02d}", list(ids))
-        yield self.topics_page()
-        yield self.render("search", urls.search(cfg), "搜索 Search", frozenset(),
-                          filters=self.search_filters())
-        yield self.render("404", urls.not_found(), "404", frozenset())
+        yield self.job(urls.topics(cfg), ("topics", tuple((k, s, len(t.article_ids))
+                                                          for k in KINDS
+                                                          for s, t in site.terms[k].items())),
+                       self.topics_page)
+        yield self.job(urls.search(cfg), ("search",), partial(
+            self.render, "search", urls.search(cfg), "搜索 Search", frozenset(),
+            filters=self.search_filters()))
+        yield self.job(urls.not_found(), ("404",), partial(self.render, "404", urls.not_found(), "404",
+                                                           frozenset()))
         yield self.feed(urls.home(), cfg.title, [a.id for a in site.articles])
-        yield self.api_export()
-        yield Page("/robots.txt", "robots.txt",
-                   f"User-agent: *\nAllow: /\nSitemap: "
-                   f"{urls.absolute(cfg, '/sitemap.xml')}\n".encode())
+        yield self.job(urls.api_articles(), ("api", tuple(
+            (i, self.stamp(i), site.duplicate_of.get(i)) for i in sorted(site.by_id))),
+            self.api_export)
+        robots = (f"User-agent: *\nAllow: /\nSitemap: "
+                  f"{urls.absolute(cfg, '/sitemap.xml')}\n").encode()
+        yield self.job("/robots.txt", ("robots",), lambda: Page("/robots.txt", "robots.txt", robots))
         for name, path in self.theme.static:
-            yield Page(urls.asset(name), urls.out_path(urls.asset(name)), path.read_bytes(),
-                       frozenset({"static"}))
+            url = urls.asset(name)
+            yield self.job(url, ("static", name), partial(
+                lambda u, p: Page(u, urls.out_path(u), p.read_bytes(), frozenset({"static"})), url, path))
 
     def article_page(self, a: Article) -> Page:
         site = self.site
@@ -213,26 +274,35 @@ class Renderer:
                                self.cfg, original)) if original else "")
         return page
 
-    def listing(self, base: str, title: str, ids: list[str], **extra) -> Iterator[Page]:
+    def listing(self, base: str, title: str, ids: list[str], **extra) -> Iterator[Job]:
         per = self.cfg.per_page
         total = max(1, math.ceil(len(ids) / per))
         for n in range(1, total + 1):
             chunk = ids[(n - 1) * per: n * per]
-            pager = {
-                "current": n, "total": total,
-                "prev": self.href(urls.page(base, n - 1)) if n > 1 else None,
-                "next": self.href(urls.page(base, n + 1)) if n < total else None,
-                "pages": [(i, self.href(urls.page(base, i))) for i in _window(n, total)],
-            }
-            feed = extra.get("feed")
-            yield self.render(
-                "list", urls.page(base, n), title if n == 1 else f"{title} ({n}/{total})",
-                frozenset(chunk) | {"listing:" + base},
-                heading=title, subtitle=extra.get("subtitle", ""),
-                intro=extra.get("intro", "") if n == 1 else "",
-                articles=[self.card(self.site.by_id[i]) for i in chunk], pager=pager,
-                count=len(ids), feed_url=self.href(feed) if feed else "",
-                kind=extra.get("kind", ""))
+            parts = ("list", base, title, tuple(sorted(extra.items())), n, total, len(ids),
+                     tuple((i, self.stamp(i)) for i in chunk))
+            yield self.job(urls.page(base, n), parts,
+                           partial(self.listing_page, base, title, ids, n, total, extra))
+
+    def listing_page(self, base: str, title: str, ids: list[str], n: int, total: int,
+                     extra: dict) -> Page:
+        per = self.cfg.per_page
+        chunk = ids[(n - 1) * per: n * per]
+        pager = {
+            "current": n, "total": total,
+            "prev": self.href(urls.page(base, n - 1)) if n > 1 else None,
+            "next": self.href(urls.page(base, n + 1)) if n < total else None,
+            "pages": [(i, self.href(urls.page(base, i))) for i in _window(n, total)],
+        }
+        feed = extra.get("feed")
+        return self.render(
+            "list", urls.page(base, n), title if n == 1 else f"{title} ({n}/{total})",
+            frozenset(chunk) | {"listing:" + base},
+            heading=title, subtitle=extra.get("subtitle", ""),
+            intro=extra.get("intro", "") if n == 1 else "",
+            articles=[self.card(self.site.by_id[i]) for i in chunk], pager=pager,
+            count=len(ids), feed_url=self.href(feed) if feed else "",
+            kind=extra.get("kind", ""))
 
     def term_index(self, kind: str) -> Page:
         terms = sorted(self.site.terms[kind].values(), key=lambda t: (-len(t.article_ids),
@@ -279,14 +349,20 @@ class Renderer:
     def search_filters(self) -> list[str]:
         return ["company", "theme", "year"]
 
-    def feed(self, listing: str, title: str, ids) -> Page:
-        entries = [self.site.by_id[i] for i in list(ids)[:FEED_ENTRIES]]
+    def feed(self, listing: str, title: str, ids) -> Job:
+        entries = list(ids)[:FEED_ENTRIES]
+        return self.job(urls.feed(listing), ("feed", listing, title,
+                                             tuple((i, self.stamp(i)) for i in entries)),
+                        partial(self.feed_page, listing, title, entries))
+
+    def feed_page(self, listing: str, title: str, ids: list[str]) -> Page:
+        entries = [self.site.by_id[i] for i in ids]
         body = feeds.atom(self.cfg, title, urls.absolute(self.cfg, urls.feed(listing)),
                           urls.absolute(self.cfg, listing),
                           [(a, urls.absolute(self.cfg, urls.article(self.cfg, a)))
                            for a in entries])
         url = urls.feed(listing)
-        return Page(url, urls.out_path(url), body, frozenset(i for i in ids[:FEED_ENTRIES]))
+        return Page(url, urls.out_path(url), body, frozenset(ids))
 
     def api_export(self) -> Page:
         """`/api/articles.json`: one entry per built article (duplicates included, marked)."""

@@ -48,6 +48,15 @@ def read(content: Path, rel: str) -> SourceFile | Problem:
     return SourceFile(rel, data, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
 
+def stat(content: Path, rel: str) -> tuple[int, int] | None:
+    """(mtime_ns, size) of a content file, or None when it cannot be read."""
+    try:
+        st = (content / rel).stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def read_all(content: Path, rels: list[str]) -> Iterator[SourceFile | Problem]:
     for rel in rels:
         yield read(content, rel)

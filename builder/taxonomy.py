@@ -119,6 +119,7 @@ def load(folder: Path) -> tuple[Taxonomy, list[Problem]]:
     """Read companies.yaml and themes.yaml; every problem names the file, line and entry."""
     problems: list[Problem] = []
     entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
+    lines: dict[str, dict[str, int]] = {k: {} for k in KINDS}
     digest = hashlib.sha256()
     for kind in KINDS:
         path = folder / FILES[kind]
@@ -130,7 +131,8 @@ def load(folder: Path) -> tuple[Taxonomy, list[Problem]]:
             continue
         digest.update(raw)
         entries[kind] = _load_kind(kind, raw, str(path), problems)
-    problems += _check_aliases(entries, folder)
+        lines[kind] = _slug_lines(raw.decode("utf-8-sig", "replace"))
+    problems += _check_aliases(entries, folder, lines)
     tax = Taxonomy(entries, digest.hexdigest()[:16])
     return build_automaton(tax), problems
 
@@ -224,15 +226,17 @@ def _slug_lines(text: str) -> dict[str, int]:
     return out
 
 
-def _check_aliases(entries: dict[str, dict[str, Entry]], folder: Path) -> list[Problem]:
-    """An alias may name one entry only (within a kind)."""
+def _check_aliases(entries: dict[str, dict[str, Entry]], folder: Path,
+                   lines: dict[str, dict[str, int]]) -> list[Problem]:
+    """An alias may name one entry only (within a kind); the problem points at the second."""
     problems = []
     for kind, by_slug in entries.items():
         owner: dict[str, str] = {}
         for slug, entry in by_slug.items():
             for alias in dict.fromkeys(_key(a) for a in entry.aliases + entry.ambiguous):
                 if alias in owner and owner[alias] != slug:
-                    problems.append(Problem(str(folder / FILES[kind]), None, "error",
+                    problems.append(Problem(str(folder / FILES[kind]),
+                                            lines.get(kind, {}).get(slug), "error",
                                             "taxonomy-shared-alias",
                                             f"alias {alias!r} names both `{owner[alias]}` and "
                                             f"`{slug}`"))
@@ -320,9 +324,10 @@ _LIST_GAP = re.compile(
     r"(?:集团|公司|股份|汽车|科技|控股|电池|新能源|能源|group|ag|se|gmbh|inc\.?|ltd\.?|plc)?"
     r"\s*(?:[、，,;；/&+＋]|和|与|及|以及|或|跟|and|und|sowie|or|oder|as well as)\s*", re.I)
 _LIST_GAP_MAX = 12
+_BRACKETS = r"[ \t\-–—(（)）\[\]【】\"“”'‘’「」『』:：,，/]*"
 _APPOSITION = re.compile(
-    r"[\s\W_]*(?:股份有限公司|有限责任公司|有限公司|公司|集团|ag|se|gmbh|inc\.?|ltd\.?|plc)?"
-    r"[\s\W_]*(?:下称|简称|以下简称|hereafter|kurz)?[\s\W_]*", re.I)
+    _BRACKETS + r"(?:股份有限公司|有限责任公司|有限公司|公司|集团|ag|se|gmbh|inc\.?|ltd\.?|plc)?"
+    + _BRACKETS + r"(?:下称|简称|以下简称|hereafter|kurz)?" + _BRACKETS, re.I)
 """Between two names of one entry that are one mention: "KELAG - Kärntner Elektrizitäts-AG",
 "华为数字能源技术有限公司（下称“华为数字能源”）", "Austrian Power Grid (APG)"."""
 
@@ -425,6 +430,11 @@ def _weak_only(evidence: dict[str, int]) -> bool:
     return all(label.endswith(AMBIGUOUS) for label in evidence)
 
 
+def _in_title(evidence: dict[str, int]) -> bool:
+    return any(label.startswith("title: ") and not label.endswith(AMBIGUOUS)
+               for label in evidence)
+
+
 def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
            add: dict[str, tuple[str, ...]] | None = None,
            exclude: dict[str, tuple[str, ...]] | None = None) -> tuple[Tag, ...]:
@@ -432,9 +442,9 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
 
     A company needs company_threshold and company_share of the best company's score. The
     best theme needs top_theme_threshold (theme_threshold when only ambiguous keywords name
-    it); every other theme theme_threshold and theme_share of the best theme's score (a
-    broad theme broad_share); a theme seen only through ambiguous keywords is kept as the
-    weak_only setting says; at most max_themes themes."""
+    it); every other theme theme_threshold and, unless the title names it, theme_share of
+    the best theme's score (a broad theme broad_share, title or not); a theme seen only
+    through ambiguous keywords is kept as the weak_only setting says; at most max_themes."""
     chosen: list[Tag] = []
     best = {kind: max((v for (k, _), (v, _) in scores.items() if k == kind), default=0.0)
             for kind in KINDS}
@@ -458,7 +468,7 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
             else:
                 entry = tax.entry(kind, slug)
                 share = cfg.broad_share if entry is not None and entry.broad \
-                    else cfg.theme_share
+                    else 0.0 if _in_title(evidence) else cfg.theme_share
                 if value < cfg.theme_threshold or value < best[kind] * share:
                     continue
                 if weak_only and cfg.weak_only == "top":

@@ -37,26 +37,43 @@ class Writer:
         self.output = output.resolve()
         self.state = state
         self.staging = state / "staging"
-        self.old: dict[str, str] = self._load_manifest()
+        self.old, self.old_keys = self._load_manifest()
         self.new: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
         self.staged: list[str] = []
         shutil.rmtree(self.staging, ignore_errors=True)
         self.unchanged = 0
 
-    def _load_manifest(self) -> dict[str, str]:
+    def _load_manifest(self) -> tuple[dict[str, str], dict[str, str]]:
         try:
             data = json.loads((self.state / MANIFEST).read_text(encoding="utf-8"))
-            return {str(k): str(v) for k, v in data.get("files", {}).items()}
+            return ({str(k): str(v) for k, v in data.get("files", {}).items()},
+                    {str(k): str(v) for k, v in data.get("keys", {}).items()})
         except (OSError, ValueError, AttributeError):
-            return {}
+            return {}, {}
 
-    def add(self, page: Page) -> bool:
+    def current(self, out_path: str, key: str) -> bool:
+        """True when the page at `out_path` was last built from the same input key and its
+        file is still there: it need not be rendered again."""
+        rel = safe_relative(out_path).as_posix()
+        if self.old_keys.get(rel) != key or rel not in self.old or rel in self.new:
+            return False
+        if not (self.output / rel).is_file():
+            return False
+        self.new[rel] = self.old[rel]
+        self.keys[rel] = key
+        self.unchanged += 1
+        return True
+
+    def add(self, page: Page, key: str = "") -> bool:
         """Stage a page if its bytes differ from the output's; True when staged."""
         rel = safe_relative(page.out_path).as_posix()
         if rel in self.new:
             raise UnsafePath(f"two pages want the same file: {rel}")
         digest = hashlib.sha256(page.body).hexdigest()
         self.new[rel] = digest
+        if key:
+            self.keys[rel] = key
         target = self.output / rel
         if self.old.get(rel) == digest and target.is_file():
             self.unchanged += 1
@@ -67,13 +84,10 @@ class Writer:
         self.staged.append(rel)
         return True
 
-    def keep(self, rel: str, digest: str) -> None:
-        """A page known unchanged without rendering it (incremental builds)."""
-        self.new[rel] = digest
-        self.unchanged += 1
-
     def commit(self) -> tuple[int, int]:
         """Move staged files into the output and remove stale ones → (written, removed)."""
+        if not self.staged and set(self.old) == set(self.new) and self.keys == self.old_keys:
+            return 0, 0  # a no-change build touches nothing, not even the manifest
         self.output.mkdir(parents=True, exist_ok=True)
         for rel in self.staged:
             target = self.output / rel
@@ -102,7 +116,8 @@ class Writer:
     def _save_manifest(self) -> None:
         self.state.mkdir(parents=True, exist_ok=True)
         tmp = self.state / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps({"files": dict(sorted(self.new.items()))}, indent=0),
+        tmp.write_text(json.dumps({"files": dict(sorted(self.new.items())),
+                                   "keys": dict(sorted(self.keys.items()))}, indent=0),
                        encoding="utf-8")
         os.replace(tmp, self.state / MANIFEST)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -117,6 +118,33 @@ def _worker_process(src: SourceFile):
     return process(src, cfg, tax)
 
 
+RENDER_POOL_MIN = 300
+"""Fewer pages to render than this are rendered in-line."""
+_RENDER: list = []
+"""The jobs a forked render worker reads (inherited from the parent, never pickled)."""
+
+
+def render_pages(stale: list[render.Job], jobs: int | None) -> Iterable[tuple[Page, str]]:
+    """Render the pages whose input changed, on every core when there are many. Workers are
+    forked so they share the parent's Site instead of receiving a copy of it."""
+    workers = jobs or os.cpu_count() or 1
+    if len(stale) < RENDER_POOL_MIN or workers == 1 or "fork" not in mp.get_all_start_methods():
+        for job in stale:
+            yield job.make(), job.key
+        return
+    _RENDER[:] = stale
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            for i, page in enumerate(pool.imap(_render_one, range(len(stale)), chunksize=16)):
+                yield page, stale[i].key
+    finally:
+        _RENDER.clear()
+
+
+def _render_one(i: int) -> Page:
+    return _RENDER[i].make()
+
+
 def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None = None,
         jobs: int | None = None, search_index: bool | None = None) -> BuildResult:
     """Build the site described by `cfg` into its output folder."""
@@ -150,14 +178,14 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
     try:
         theme = render.load_theme(cfg)
         renderer = render.Renderer(site, cfg, tax, theme, search=cfg.search)
-        locations = []
-        rendered = 0
+        locations, stale = [], []
         for job in renderer.jobs():
             if not writer.current(job.out_path, job.key):
-                writer.add(job.make(), job.key)
-                rendered += 1
+                stale.append(job)
             if job.out_path.endswith(".html") and job.url != urls.not_found():
                 locations.append(urls.absolute(cfg, job.url))
+        for page, key in render_pages(stale, jobs):
+            writer.add(page, key)
         writer.add(Page("/sitemap.xml", "sitemap.xml", sitemap(locations)))
         timer("render")
         written, removed = writer.commit()

@@ -11,11 +11,15 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
+
+
 def _looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
-    return bool(head) and sum(b < 9 or 13 < b < 32 for b in head) > len(head) * 0.05
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return bool(head) and controls > len(head) * 0.05
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:

@@ -16,6 +16,8 @@ from .parse import parse
 from .taxonomy import Taxonomy, tag
 
 SKETCH_SIZE = 64
+SKETCH_TEXT = 6000
+"""Characters of text a duplicate sketch looks at: a story's opening identifies it."""
 _MD_H1 = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.M)
 _HTML_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -164,7 +166,8 @@ _SHINGLE_STRIP = re.compile(r"[\W_]+")
 def sketch(text: str, size: int) -> tuple[int, ...]:
     """Bottom-k MinHash of the text's character shingles: the SKETCH_SIZE smallest crc32
     values. Two sketches estimate the Jaccard similarity of the texts (duplicates)."""
-    flat = _SHINGLE_STRIP.sub("", text).lower()
+    # crc32 rather than hash(): the sketch must be the same in every process and build.
+    flat = _SHINGLE_STRIP.sub("", text[:SKETCH_TEXT]).lower()
     if len(flat) < 50:
         return ()
     hashes = {zlib.crc32(flat[i:i + size].encode()) for i in range(len(flat) - size + 1)}

@@ -98,6 +98,7 @@ class Renderer:
         self.search = search
         self.lang = cfg.language
         self._stamps: dict[str, tuple] = {}
+        self._cards: dict[str, dict] = {}
         from .cache import code_version
 
         self.global_key = (theme.key, tax.key, repr(cfg), code_version())
@@ -142,6 +143,13 @@ class Renderer:
         return {"name": a.source, "url": self.href(urls.source(self.cfg, slug))}
 
     def card(self, a: Article) -> dict:
+        """What a listing shows of an article (cached: an article is on many listings)."""
+        hit = self._cards.get(a.id)
+        if hit is None:
+            hit = self._cards[a.id] = self._card(a)
+        return hit
+
+    def _card(self, a: Article) -> dict:
         return {
             "id": a.id, "title": a.title, "url": self.href(urls.article(self.cfg, a)),
             "date_iso": a.date.isoformat(), "date": local_date(a.date, self.lang, self.cfg),
@@ -389,7 +397,7 @@ class Renderer:
                 "chars": a.chars,
             })
         body = json.dumps({"articles": items, "count": len(items)}, ensure_ascii=False,
-                          indent=1, sort_keys=True)
+                          separators=(",", ":"), sort_keys=True)
         return Page(urls.api_articles(), urls.out_path(urls.api_articles()),
                     body.encode() + b"\n", frozenset({"*"}))
 

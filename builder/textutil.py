@@ -13,6 +13,7 @@ LATIN_WORD = re.compile(r"[^\W\d_\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\
                         r"(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 CJK_PER_MINUTE = 400
 WORDS_PER_MINUTE = 220
+_SPACE = re.compile(r"\s+")
 SENTENCE_END = "。！？!?；;…"
 
 
@@ -30,7 +31,7 @@ def reading_minutes(text: str) -> int:
 
 def article_chars(text: str) -> int:
     """Characters a reader reads: everything but whitespace."""
-    return sum(1 for ch in text if not ch.isspace())
+    return len(_SPACE.sub("", text))
 
 
 def width(ch: str) -> int:

@@ -1,0 +1,232 @@
+"""XSS in a real browser: build tests/cases/xss, serve it on 127.0.0.1, open every article
+page (and the listings that show titles, excerpts and sources) in headless Chromium, poke
+the links and images, and check that nothing ran.
+
+Execution is detected by: a dialog (alert/confirm/prompt), `window.__xss` being defined, a
+console message or page error mentioning "xss", and, because the pages carry a
+Content-Security-Policy that would hide an inline handler that slipped through, by any
+`securitypolicyviolation` of a script directive and by scanning the live DOM (as Chromium
+parsed it) for event-handler attributes, script URLs and foreign (SVG/MathML) elements.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+XSS = ROOT / "tests" / "cases" / "xss"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+SETTLE_MS = 300
+
+pytestmark = pytest.mark.browser
+
+INIT_SCRIPT = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample || ''}`);
+}, true);
+"""
+
+DOM_SCAN = """
+() => {
+  const bad = [];
+  const XHTML = 'http://www.w3.org/1999/xhtml';
+  const scriptUrl = /^[\\s\\u0000-\\u001f]*(javascript|vbscript|data):/i;
+  for (const el of document.querySelectorAll('*')) {
+    const tag = el.tagName.toLowerCase();
+    for (const a of el.attributes) {
+      const name = a.name.toLowerCase();
+      if (name.startsWith('on') || name === 'srcdoc' || name === 'formaction')
+        bad.push(`<${tag} ${a.name}="${a.value.slice(0, 60)}">`);
+      if (/(^|:)href$|^src$|^srcset$|^action$|^data$|^poster$/.test(name)
+          && scriptUrl.test(a.value))
+        bad.push(`<${tag} ${a.name}="${a.value.slice(0, 60)}">`);
+    }
+    for (const prop of ['href', 'src', 'action', 'data']) {
+      let v = el[prop];
+      if (v && typeof v === 'object' && 'baseVal' in v) v = v.baseVal;
+      if (typeof v === 'string' && scriptUrl.test(v)) bad.push(`${tag}.${prop} = ${v.slice(0, 60)}`);
+    }
+    if (el.namespaceURI !== XHTML) bad.push(`foreign element <${tag}> (${el.namespaceURI})`);
+  }
+  const selectors = ['script:not([src])', 'iframe', 'frame', 'object', 'embed', 'base', 'form',
+                     'meta[http-equiv="refresh" i]', 'link[rel~="import" i]', 'template',
+                     'input', 'button', 'textarea', 'select', 'details', 'video', 'audio'];
+  for (const sel of selectors)
+    for (const el of document.querySelectorAll(sel)) bad.push(`element ${sel}: ${el.outerHTML.slice(0, 80)}`);
+  return bad;
+}
+"""
+
+
+def _browser_available() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent")
+    pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    _browser_available()
+    out = tmp_path_factory.mktemp("xss-browser") / "out"
+    run = subprocess.run([sys.executable, "-m", "builder", "build", "--content", str(XSS),
+                          "--output", str(out), "--no-search", "-q"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield out, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+def _pages(out: Path) -> list[str]:
+    """Site paths of every article page, then the listings that show their titles."""
+    items = json.loads((out / "api" / "articles.json").read_text("utf-8"))["articles"]
+    paths = sorted({urlsplit(i["url"]).path for i in items})
+    assert len(items) == len(list(XSS.glob("*.md"))), "not every vector was built"
+    for path in paths:
+        assert (out / path.lstrip("/") / "index.html").is_file(), path
+    extra = ["/", "/sources/", "/archive/2024/01/"]
+    extra += sorted("/" + p.parent.relative_to(out).as_posix() + "/"
+                    for p in (out / "sources").glob("*/index.html"))
+    return paths + [e for e in extra if (out / e.lstrip("/") / "index.html").is_file()]
+
+
+class Harness:
+    """One Chromium page wired to record every sign of script execution."""
+
+    def __init__(self, pw, origin: str):
+        from playwright.sync_api import Error as PlaywrightError
+
+        self.error_type = PlaywrightError
+        self.browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = self.browser.new_context(java_script_enabled=True)
+        context.set_default_timeout(5000)
+        context.add_init_script(INIT_SCRIPT)
+        # Nothing leaves 127.0.0.1: remote images fail (so any onerror would fire).
+        context.route(re.compile(r".*"), lambda route: route.continue_()
+                      if urlsplit(route.request.url).netloc == origin else route.abort())
+        self.page = page = context.new_page()
+        self.events: list[str] = []
+        events = self.events
+        page.on("dialog", lambda d: (events.append(f"dialog {d.type}: {d.message!r}"),
+                                     d.dismiss()))
+        page.on("console", lambda m: events.append(f"console {m.type}: {m.text[:200]}")
+                if "xss" in m.text.lower() else None)
+        page.on("pageerror", lambda e: events.append(f"page error: {str(e)[:200]}")
+                if "xss" in str(e).lower() else None)
+        page.on("framenavigated", lambda f: events.append(f"navigated to {f.url[:100]}")
+                if urlsplit(f.url).scheme not in ("http", "https", "about", "chrome-error")
+                else None)
+
+    def close(self) -> None:
+        self.browser.close()
+
+    def check(self, url: str) -> list[str]:
+        """Open `url`, interact, settle, and return everything suspicious."""
+        page = self.page
+        self.events.clear()
+        page.goto(url, wait_until="load")
+        found = self._interact(url)
+        page.wait_for_timeout(SETTLE_MS)
+        if page.url.split("#")[0] != url:
+            page.goto(url, wait_until="load")
+            page.wait_for_timeout(50)
+        found += self._state()
+        found += [f"DOM: {d}" for d in page.evaluate(DOM_SCAN)]
+        return list(self.events) + found
+
+    def _state(self) -> list[str]:
+        state = self.page.evaluate(
+            "() => ({xss: typeof window.__xss, csp: window.__cspViolations || []})")
+        found = [f"window.__xss is {state['xss']}"] if state["xss"] != "undefined" else []
+        return found + [f"CSP violation: {v}" for v in state["csp"] if "script" in v]
+
+    def _interact(self, url: str) -> list[str]:
+        """Hover and focus everything clickable in the page's main part; click what is in
+        the article body (coming back to the page when a click navigates away)."""
+        page, found = self.page, []
+        targets = page.locator("main a, main img, main [tabindex], main summary, main input")
+        for i in range(min(targets.count(), 40)):
+            node = targets.nth(i)
+            try:
+                node.hover(timeout=500, force=True)
+                node.focus(timeout=500)
+            except self.error_type:
+                continue
+        clickable = page.locator("main .body a, main .body img, main p.original a")
+        for i in range(min(clickable.count(), 12)):
+            try:
+                clickable.nth(i).click(timeout=500, force=True, no_wait_after=True)
+            except self.error_type:
+                pass
+            page.wait_for_timeout(30)
+            if page.url.split("#")[0] == url:
+                found += self._state()
+            else:
+                page.goto(url, wait_until="load")
+        return found
+
+
+def test_harness_detects_execution(served):
+    """The detectors work: a page that does run a payload is flagged by each of them."""
+    from playwright.sync_api import sync_playwright
+
+    out, base = served
+    control = out / "xss-control"
+    control.mkdir(exist_ok=True)
+    (control / "index.html").write_text(
+        "<!doctype html><main><div class=body><p>control</p>"
+        "<img src=\"https://example.com/x.png\" onerror=\"window.__xss=1;alert(1)\">"
+        "<a href=\"javascript:console.log('xss-clicked')\">click</a></div></main>",
+        encoding="utf-8")
+    with sync_playwright() as pw:
+        harness = Harness(pw, urlsplit(base).netloc)
+        try:
+            found = harness.check(base + "/xss-control/")
+        finally:
+            harness.close()
+    text = "\n".join(found)
+    assert "dialog alert" in text, text
+    assert "window.__xss is number" in text, text
+    assert "onerror" in text, text
+    assert "console log: xss-clicked" in text, text
+
+
+def test_no_vector_executes_in_chromium(served):
+    from playwright.sync_api import sync_playwright
+
+    out, base = served
+    failures: dict[str, list[str]] = {}
+    with sync_playwright() as pw:
+        harness = Harness(pw, urlsplit(base).netloc)
+        try:
+            for path in _pages(out):
+                found = harness.check(base + path)
+                if found:
+                    failures[path] = found
+        finally:
+            harness.close()
+    assert not failures, "\n".join(f"{p}:\n  " + "\n  ".join(f) for p, f in failures.items())

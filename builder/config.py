@@ -95,6 +95,11 @@ class DuplicatesConfig:
     """Estimated Jaccard similarity of character shingles above which two articles are one story."""
     shingle: int = 5
     """Shingle length in characters."""
+    containment: float = 0.6
+    """A rewrite of a story: this share of the shorter text's shingles are in the longer one
+    (and Jaccard at least `rewrite_jaccard`), published within `window_days` of each other."""
+    rewrite_jaccard: float = 0.25
+    window_days: int = 7
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from . import textutil, urls
-from .config import Config
+from .config import Config, DuplicatesConfig
 from .model import KINDS, Article, Problem, Site, Term
+from .process import SKETCH_TEXT
 from .taxonomy import Taxonomy
 
 RELATED = 5
@@ -30,7 +31,7 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
     ordered, slug_problems = _unique_slugs(ordered, cfg)
     problems += slug_problems
 
-    duplicates, duplicate_of = find_duplicates(ordered, cfg.duplicates.threshold)
+    duplicates, duplicate_of = find_duplicates(ordered, cfg.duplicates)
     canonical = tuple(a for a in ordered if a.id not in duplicate_of)
     by_id = {a.id: a for a in ordered}
 
@@ -107,10 +108,23 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return sum(1 for h in union if h in sa and h in sb) / k
 
 
-def find_duplicates(ordered: list[Article], threshold: float
+def same_story(a: Article, b: Article, rules: DuplicatesConfig) -> bool:
+    """Reposts (Jaccard ≥ threshold) and rewrites (most of the shorter text inside the longer,
+    published close together) of one story."""
+    j = similarity(a.sketch, b.sketch)
+    if j >= rules.threshold:
+        return True
+    if j < rules.rewrite_jaccard or abs(a.date - b.date) > timedelta(days=rules.window_days):
+        return False
+    na, nb = min(a.chars, SKETCH_TEXT), min(b.chars, SKETCH_TEXT)
+    containment = j * (na + nb) / ((1 + j) * max(1, min(na, nb)))
+    return containment >= rules.containment
+
+
+def find_duplicates(ordered: list[Article], rules: DuplicatesConfig
                     ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Groups of the same story (estimated Jaccard ≥ threshold). The earliest copy is
-    canonical (ties: the longer text, then the id); the others are listed on it."""
+    """Groups of the same story (see `same_story`). The earliest copy is canonical (ties: the
+    longer text, then the id); the others are listed on it."""
     buckets: dict[int, list[int]] = defaultdict(list)
     for i, a in enumerate(ordered):
         for h in a.sketch:
@@ -133,7 +147,7 @@ def find_duplicates(ordered: list[Article], threshold: float
     for (i, j), count in shared.items():
         if count < 4:
             continue
-        if similarity(ordered[i].sketch, ordered[j].sketch) >= threshold:
+        if same_story(ordered[i], ordered[j], rules):
             parent[root(i)] = root(j)
     groups: dict[int, list[Article]] = defaultdict(list)
     for i, a in enumerate(ordered):

@@ -154,13 +154,26 @@ class Harness:
         if page.url.split("#")[0] != url:
             page.goto(url, wait_until="load")
             page.wait_for_timeout(50)
-        found += self._state()
-        found += [f"DOM: {d}" for d in page.evaluate(DOM_SCAN)]
+        found += self._state(url)
+        found += [f"DOM: {d}" for d in self._evaluate(url, DOM_SCAN)]
         return list(self.events) + found
 
-    def _state(self) -> list[str]:
-        state = self.page.evaluate(
-            "() => ({xss: typeof window.__xss, csp: window.__cspViolations || []})")
+    def _evaluate(self, url: str, script: str):
+        """Evaluate in the page at `url`; a click may still be navigating away: come back."""
+        for _ in range(3):
+            try:
+                self.page.wait_for_load_state("load")
+                if self.page.url.split("#")[0] != url:
+                    self.page.goto(url, wait_until="load")
+                return self.page.evaluate(script)
+            except self.error_type as exc:
+                if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                    raise
+        raise AssertionError(f"{url}: the page keeps navigating away")
+
+    def _state(self, url: str) -> list[str]:
+        state = self._evaluate(
+            url, "() => ({xss: typeof window.__xss, csp: window.__cspViolations || []})")
         found = [f"window.__xss is {state['xss']}"] if state["xss"] != "undefined" else []
         return found + [f"CSP violation: {v}" for v in state["csp"] if "script" in v]
 
@@ -168,8 +181,9 @@ class Harness:
         """Hover and focus everything clickable in the page's main part; click what is in
         the article body (coming back to the page when a click navigates away)."""
         page, found = self.page, []
-        targets = page.locator("main a, main img, main [tabindex], main summary, main input")
-        for i in range(min(targets.count(), 40)):
+        targets = page.locator("main article a, main article img, main [tabindex], "
+                               "main summary, main input")
+        for i in range(min(targets.count(), 25)):
             node = targets.nth(i)
             try:
                 node.hover(timeout=500, force=True)
@@ -183,10 +197,7 @@ class Harness:
             except self.error_type:
                 pass
             page.wait_for_timeout(30)
-            if page.url.split("#")[0] == url:
-                found += self._state()
-            else:
-                page.goto(url, wait_until="load")
+            found += self._state(url)
         return found
 
 

@@ -89,8 +89,11 @@ class Served:
         self.server.server_close()
 
 
-def page_text(out: Path, path: str) -> str:
-    return (out / path.strip("/") / "index.html").read_text(encoding="utf-8")
+def article_text(out: Path, path: str) -> str:
+    """The indexed part of an article page (not its related/neighbour links)."""
+    html = (out / path.strip("/") / "index.html").read_text(encoding="utf-8")
+    start = html.find("data-pagefind-body")
+    return html[start:html.find("</article>", start)] if start >= 0 else html
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +107,7 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def storage_site(site, tmp_path_factory):
     """A site whose articles mention 储能: the sample one if it does, else sample + corpus."""
-    if any("储能" in page_text(site.out, a["path"]) for a in site.articles()):
+    if any("储能" in article_text(site.out, a["path"]) for a in site.articles()):
         yield site
         return
     picked = sorted(CORPUS_STORAGE.rglob("*储能*.md"))[:3] if CORPUS_STORAGE.is_dir() else []
@@ -307,7 +310,7 @@ def test_search_storage(storage_site, browser):
     assert results, "no result for 储能"
     ranked = [urlsplit(r["url"]).path for r in results]
     arts = storage_site.articles()
-    mentions = {a["path"] for a in arts if "储能" in page_text(storage_site.out, a["path"])}
+    mentions = {a["path"] for a in arts if "储能" in article_text(storage_site.out, a["path"])}
     titled = {a["path"] for a in arts if "储能" in a["title"]}
     # Pagefind splits 储能 and also finds pages with only 储/能 (储备, 赋能): those may follow,
     # but the pages about storage must come first.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -170,7 +171,7 @@ def _related(articles: tuple[Article, ...], terms: dict[str, dict[str, Term]]
     """Articles sharing companies (weight 2) and themes (weight 1), nearest in time first.
     Only neighbours in each term's date-ordered list are looked at, so the cost stays linear."""
     position = {a.id: i for i, a in enumerate(articles)}
-    by_id = {a.id: a for a in articles}
+    stamp = {a.id: a.date.timestamp() for a in articles}
     related: dict[str, tuple[str, ...]] = {}
     weight = {"company": 2.0, "theme": 1.0}
     for a in articles:
@@ -185,10 +186,10 @@ def _related(articles: tuple[Article, ...], terms: dict[str, dict[str, Term]]
                 for other in ids[max(0, here - NEIGHBOUR_WINDOW): here + NEIGHBOUR_WINDOW + 1]:
                     if other != a.id:
                         scores[other] += weight[kind]
-        ranked = sorted(scores, key=lambda o: (-scores[o],
-                                               abs(by_id[o].date.timestamp() - a.date.timestamp()),
-                                               o))
-        related[a.id] = tuple(ranked[:RELATED])
+        here = stamp[a.id]
+        ranked = heapq.nsmallest(RELATED, scores.items(),
+                                 key=lambda kv: (-kv[1], abs(stamp[kv[0]] - here), kv[0]))
+        related[a.id] = tuple(o for o, _ in ranked)
     return related
 
 

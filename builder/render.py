@@ -152,7 +152,7 @@ class Renderer:
     def _card(self, a: Article) -> dict:
         return {
             "id": a.id, "title": a.title, "url": self.href(urls.article(self.cfg, a)),
-            "date_iso": a.date.isoformat(), "date": local_date(a.date, self.lang, self.cfg),
+            "date_iso": a.date.isoformat(), "date": local_date(a.date, a.language or self.lang, self.cfg),
             "excerpt": a.excerpt, "source": self.source_of(a), "lang": a.language,
             "companies": self.terms_of(a, "company"), "themes": self.terms_of(a, "theme"),
             "reading_minutes": a.reading_minutes,
@@ -306,7 +306,7 @@ class Renderer:
         return self.render(
             "list", urls.page(base, n), title if n == 1 else f"{title} ({n}/{total})",
             frozenset(chunk) | {"listing:" + base},
-            heading=title, subtitle=extra.get("subtitle", ""),
+            heading=title if n == 1 else f"{title} · {n}/{total}", subtitle=extra.get("subtitle", ""),
             intro=extra.get("intro", "") if n == 1 else "",
             articles=[self.card(self.site.by_id[i]) for i in chunk], pager=pager,
             count=len(ids), feed_url=self.href(feed) if feed else "",

@@ -114,20 +114,11 @@ def _pages(out: Path) -> list[str]:
     return paths + [e for e in extra if (out / e.lstrip("/") / "index.html").is_file()]
 
 
-class Harness:
+class Tab:
     """One Chromium page wired to record every sign of script execution."""
 
-    def __init__(self, pw, origin: str):
-        from playwright.sync_api import Error as PlaywrightError
-
-        self.error_type = PlaywrightError
-        self.browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = self.browser.new_context(java_script_enabled=True)
-        context.set_default_timeout(5000)
-        context.add_init_script(INIT_SCRIPT)
-        # Nothing leaves 127.0.0.1: remote images fail (so any onerror would fire).
-        context.route(re.compile(r".*"), lambda route: route.continue_()
-                      if urlsplit(route.request.url).netloc == origin else route.abort())
+    def __init__(self, context, error_type):
+        self.error_type = error_type
         self.page = page = context.new_page()
         self.events: list[str] = []
         events = self.events
@@ -140,47 +131,16 @@ class Harness:
         page.on("framenavigated", lambda f: events.append(f"navigated to {f.url[:100]}")
                 if urlsplit(f.url).scheme not in ("http", "https", "about", "chrome-error")
                 else None)
+        self.url = ""
+        self.found: list[str] = []
 
-    def close(self) -> None:
-        self.browser.close()
-
-    def check(self, url: str) -> list[str]:
-        """Open `url`, interact, settle, and return everything suspicious."""
-        page = self.page
+    def open(self, url: str) -> None:
+        """Open `url` and poke it: hover and focus everything clickable in the article,
+        click what is in its body (coming back when a click navigates away)."""
+        self.url, self.found = url, []
         self.events.clear()
+        page = self.page
         page.goto(url, wait_until="load")
-        found = self._interact(url)
-        page.wait_for_timeout(SETTLE_MS)
-        if page.url.split("#")[0] != url:
-            page.goto(url, wait_until="load")
-            page.wait_for_timeout(50)
-        found += self._state(url)
-        found += [f"DOM: {d}" for d in self._evaluate(url, DOM_SCAN)]
-        return list(self.events) + found
-
-    def _evaluate(self, url: str, script: str):
-        """Evaluate in the page at `url`; a click may still be navigating away: come back."""
-        for _ in range(3):
-            try:
-                self.page.wait_for_load_state("load")
-                if self.page.url.split("#")[0] != url:
-                    self.page.goto(url, wait_until="load")
-                return self.page.evaluate(script)
-            except self.error_type as exc:
-                if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
-                    raise
-        raise AssertionError(f"{url}: the page keeps navigating away")
-
-    def _state(self, url: str) -> list[str]:
-        state = self._evaluate(
-            url, "() => ({xss: typeof window.__xss, csp: window.__cspViolations || []})")
-        found = [f"window.__xss is {state['xss']}"] if state["xss"] != "undefined" else []
-        return found + [f"CSP violation: {v}" for v in state["csp"] if "script" in v]
-
-    def _interact(self, url: str) -> list[str]:
-        """Hover and focus everything clickable in the page's main part; click what is in
-        the article body (coming back to the page when a click navigates away)."""
-        page, found = self.page, []
         targets = page.locator("main article a, main article img, main [tabindex], "
                                "main summary, main input")
         for i in range(min(targets.count(), 25)):
@@ -197,8 +157,67 @@ class Harness:
             except self.error_type:
                 pass
             page.wait_for_timeout(30)
-            found += self._state(url)
-        return found
+            self.found += self._state()
+
+    def verdict(self) -> list[str]:
+        """After the settle time: everything suspicious seen on this page."""
+        found = self._state() + [f"DOM: {d}" for d in self._evaluate(DOM_SCAN)]
+        return list(self.events) + self.found + found
+
+    def _evaluate(self, script: str):
+        """Evaluate in the page at self.url; a click may still be navigating away: come back."""
+        for _ in range(3):
+            try:
+                self.page.wait_for_load_state("load")
+                if self.page.url.split("#")[0] != self.url:
+                    self.page.goto(self.url, wait_until="load")
+                return self.page.evaluate(script)
+            except self.error_type as exc:
+                if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                    raise
+        raise AssertionError(f"{self.url}: the page keeps navigating away")
+
+    def _state(self) -> list[str]:
+        state = self._evaluate(
+            "() => ({xss: typeof window.__xss, csp: window.__cspViolations || []})")
+        found = [f"window.__xss is {state['xss']}"] if state["xss"] != "undefined" else []
+        return found + [f"CSP violation: {v}" for v in state["csp"] if "script" in v]
+
+
+class Harness:
+    """Headless Chromium with BATCH tabs: pages are opened and poked in a batch, then left to
+    settle SETTLE_MS together, then checked."""
+
+    BATCH = 8
+
+    def __init__(self, pw, origin: str):
+        from playwright.sync_api import Error as PlaywrightError
+
+        self.browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = self.browser.new_context(java_script_enabled=True)
+        context.set_default_timeout(5000)
+        context.add_init_script(INIT_SCRIPT)
+        # Nothing leaves 127.0.0.1: remote images fail (so any onerror would fire).
+        context.route(re.compile(r".*"), lambda route: route.continue_()
+                      if urlsplit(route.request.url).netloc == origin else route.abort())
+        self.tabs = [Tab(context, PlaywrightError) for _ in range(self.BATCH)]
+
+    def close(self) -> None:
+        self.browser.close()
+
+    def check(self, urls: list[str]) -> dict[str, list[str]]:
+        """url → what was suspicious there (only urls with findings)."""
+        failures: dict[str, list[str]] = {}
+        for start in range(0, len(urls), self.BATCH):
+            batch = list(zip(self.tabs, urls[start:start + self.BATCH], strict=False))
+            for tab, url in batch:
+                tab.open(url)
+            self.tabs[0].page.wait_for_timeout(SETTLE_MS)
+            for tab, url in batch:
+                found = tab.verdict()
+                if found:
+                    failures[url] = found
+        return failures
 
 
 def test_harness_detects_execution(served):
@@ -216,10 +235,10 @@ def test_harness_detects_execution(served):
     with sync_playwright() as pw:
         harness = Harness(pw, urlsplit(base).netloc)
         try:
-            found = harness.check(base + "/xss-control/")
+            found = harness.check([base + "/xss-control/"])
         finally:
             harness.close()
-    text = "\n".join(found)
+    text = "\n".join(found.get(base + "/xss-control/", []))
     assert "dialog alert" in text, text
     assert "window.__xss is number" in text, text
     assert "onerror" in text, text
@@ -230,14 +249,10 @@ def test_no_vector_executes_in_chromium(served):
     from playwright.sync_api import sync_playwright
 
     out, base = served
-    failures: dict[str, list[str]] = {}
     with sync_playwright() as pw:
         harness = Harness(pw, urlsplit(base).netloc)
         try:
-            for path in _pages(out):
-                found = harness.check(base + path)
-                if found:
-                    failures[path] = found
+            failures = harness.check([base + path for path in _pages(out)])
         finally:
             harness.close()
     assert not failures, "\n".join(f"{p}:\n  " + "\n  ".join(f) for p, f in failures.items())

@@ -318,7 +318,7 @@ def test_search_storage(storage_site, browser):
     assert ranked[0] in mentions, f"top result {ranked[0]} does not mention 储能"
     assert titled <= set(ranked[:len(titled)]), (
         f"articles titled 储能 {sorted(titled)} should lead the results {ranked}")
-    print("储能 results:", [(r["title"], p in mentions) for r, p in zip(results, ranked)])
+    print("储能 results:", [(r["title"], p in mentions) for r, p in zip(results, ranked, strict=True)])
     assert not console.errors, console.errors
 
 

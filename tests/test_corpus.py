@@ -70,3 +70,45 @@ def test_news_folders_build_almost_everything(corpus_builds):
     for folder in ("rsshub-page", "finews-jekyll", "renewable-energy-news", "xwlb-cctv"):
         result, files, _ = corpus_builds[folder]
         assert result.articles >= len(files) - 1, folder
+
+
+@pytest.mark.parametrize("folder", ["rsshub-page", "renewable-energy-news", "xwlb-cctv"])
+def test_page_counts_match_the_export(corpus_builds, folder):
+    import math
+
+    result, _, out = corpus_builds[folder]
+    per_page = config.load(ROOT / "site.toml").per_page
+    exported = json.loads((out / "api/articles.json").read_text())["articles"]
+    assert len(list((out / "articles").rglob("index.html"))) == len(exported)
+    counts: Counter = Counter()
+    for a in exported:
+        if a["duplicate_of"] is None:
+            for kind, key in (("companies", "companies"), ("themes", "themes")):
+                for term in a[key]:
+                    counts[(kind, term["slug"])] += 1
+    for (kind, slug), n in counts.items():
+        folder_path = out / kind / slug
+        pages = 1 + len(list((folder_path / "page").glob("*/index.html"))) if (folder_path / "page").is_dir() else 1
+        assert (folder_path / "index.html").is_file()
+        assert pages == math.ceil(n / per_page), (kind, slug, n, pages)
+        assert (folder_path / "feed.xml").is_file()
+    for kind in ("companies", "themes"):
+        listed = {p.name for p in (out / kind).iterdir() if p.is_dir()}
+        assert listed == {slug for k, slug in counts if k == kind}
+    canonical = sum(1 for a in exported if a["duplicate_of"] is None)
+    home_pages = 1 + len(list((out / "page").glob("*/index.html"))) if (out / "page").is_dir() else 1
+    assert home_pages == math.ceil(canonical / per_page)
+    sitemap = (out / "sitemap.xml").read_text()
+    html_pages = [p for p in out.rglob("*.html") if p.name != "404.html"]
+    assert sitemap.count("<loc>") == len(html_pages)
+
+
+def test_feeds_parse(corpus_builds):
+    feedparser = pytest.importorskip("feedparser")
+    _, _, out = corpus_builds["rsshub-page"]
+    feeds = list(out.rglob("feed.xml"))
+    assert len(feeds) > 5
+    for feed in feeds:
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+        assert parsed.feed.title and parsed.entries

@@ -29,6 +29,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 SETTLE_MS = 300
+POKE = "main article a, main article img, main [tabindex], main summary, main input"
+"""Hovered and focused on every page."""
+CLICK = "main .body a, main .body img, main p.original a"
+"""Also clicked (the article body and the link to the original)."""
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +67,7 @@ DOM_SCAN = """
   }
   const selectors = ['script:not([src])', 'iframe', 'frame', 'object', 'embed', 'base', 'form',
                      'meta[http-equiv="refresh" i]', 'link[rel~="import" i]', 'template',
-                     'input', 'button', 'textarea', 'select', 'details', 'video', 'audio'];
+                     'main article :is(input, button, textarea, select, details, video, audio)'];
   for (const sel of selectors)
     for (const el of document.querySelectorAll(sel)) bad.push(`element ${sel}: ${el.outerHTML.slice(0, 80)}`);
   return bad;
@@ -140,24 +144,31 @@ class Tab:
         self.url, self.found = url, []
         self.events.clear()
         page = self.page
+        page.bring_to_front()  # input to a background tab waits for frames that never come
         page.goto(url, wait_until="load")
-        targets = page.locator("main article a, main article img, main [tabindex], "
-                               "main summary, main input")
-        for i in range(min(targets.count(), 25)):
-            node = targets.nth(i)
-            try:
-                node.hover(timeout=500, force=True)
-                node.focus(timeout=500)
-            except self.error_type:
-                continue
-        clickable = page.locator("main .body a, main .body img, main p.original a")
-        for i in range(min(clickable.count(), 12)):
-            try:
-                clickable.nth(i).click(timeout=500, force=True, no_wait_after=True)
-            except self.error_type:
-                pass
+        for i in range(page.evaluate(f"() => document.querySelectorAll({POKE!r}).length")):
+            self._mouse(POKE, i, click=False)
+        page.evaluate(f"() => document.querySelectorAll({POKE!r}).forEach(el => el.focus())")
+        for i in range(page.evaluate(f"() => document.querySelectorAll({CLICK!r}).length")):
+            self._mouse(CLICK, i, click=True)
             page.wait_for_timeout(30)
             self.found += self._state()
+
+    def _mouse(self, selector: str, i: int, click: bool) -> None:
+        """Move the real mouse onto (and maybe click) the i-th match, scrolled into view."""
+        point = self._evaluate(f"""() => {{
+            const el = document.querySelectorAll({selector!r})[{i}];
+            if (!el) return null;
+            el.scrollIntoView({{block: 'center'}});
+            const r = el.getBoundingClientRect();
+            return [r.x + Math.max(1, r.width / 2), r.y + Math.max(1, r.height / 2)];
+        }}""")
+        if point is None:
+            return
+        if click:
+            self.page.mouse.click(*point)
+        else:
+            self.page.mouse.move(*point, steps=2)
 
     def verdict(self) -> list[str]:
         """After the settle time: everything suspicious seen on this page."""
@@ -221,28 +232,39 @@ class Harness:
 
 
 def test_harness_detects_execution(served):
-    """The detectors work: a page that does run a payload is flagged by each of them."""
+    """The detectors work: a page that runs a payload is flagged by each of them, and so is
+    an inline handler that the site's Content-Security-Policy blocks."""
     from playwright.sync_api import sync_playwright
 
     out, base = served
-    control = out / "xss-control"
-    control.mkdir(exist_ok=True)
-    (control / "index.html").write_text(
-        "<!doctype html><main><div class=body><p>control</p>"
+    (out / "xss-control").mkdir(exist_ok=True)
+    (out / "xss-control" / "index.html").write_text(
+        "<!doctype html><main><article><div class=body><p>control</p>"
         "<img src=\"https://example.com/x.png\" onerror=\"window.__xss=1;alert(1)\">"
-        "<a href=\"javascript:console.log('xss-clicked')\">click</a></div></main>",
+        "<a href=\"javascript:console.log('xss-clicked')\">click</a></div></article></main>",
         encoding="utf-8")
+    # A real article page of the site, with one handler slipped into its body.
+    page = next((out / "articles").rglob("index.html")).read_text("utf-8")
+    assert 'http-equiv="Content-Security-Policy"' in page
+    page = page.replace('<div class="body">', '<div class="body"><img src="https://example.com/'
+                        'y.png" onerror="window.__xss=1">', 1)
+    (out / "xss-control-csp").mkdir(exist_ok=True)
+    (out / "xss-control-csp" / "index.html").write_text(page, encoding="utf-8")
+    plain, csp = base + "/xss-control/", base + "/xss-control-csp/"
     with sync_playwright() as pw:
         harness = Harness(pw, urlsplit(base).netloc)
         try:
-            found = harness.check([base + "/xss-control/"])
+            found = harness.check([plain, csp])
         finally:
             harness.close()
-    text = "\n".join(found.get(base + "/xss-control/", []))
+    text = "\n".join(found.get(plain, []))
     assert "dialog alert" in text, text
     assert "window.__xss is number" in text, text
-    assert "onerror" in text, text
+    assert "DOM: <img onerror" in text, text
     assert "console log: xss-clicked" in text, text
+    text = "\n".join(found.get(csp, []))
+    assert "CSP violation: script-src" in text, text
+    assert "DOM: <img onerror" in text, text
 
 
 def test_no_vector_executes_in_chromium(served):

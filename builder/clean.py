@@ -85,6 +85,8 @@ class Facts:
     """A trailing `原文链接`/`查看原文`/`Source` link."""
     removed: list[str] = field(default_factory=list)
     """What the chrome passes removed, for `check --explain`."""
+    removed_chars: int = 0
+    """Word characters of the text removed as chrome (page furniture, not article text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,17 @@ _NAV_LINK = re.compile(r"\s*(?:返回(?:首页|列表|东财滚动新闻)|back t
 _HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
+_WORD = re.compile(r"\w")
+
+
+def _drop(node: Tag, ctx: Context, why: str = "") -> None:
+    """Remove chrome, keeping account of what went (for --explain and the text-kept test)."""
+    if why:
+        ctx.facts.removed.append(why)
+    ctx.facts.removed_chars += len(_WORD.findall(node.get_text()))
+    node.decompose()
+
+
 def _text(node: Tag) -> str:
     return " ".join(node.get_text(" ", strip=True).split())
 
@@ -153,7 +166,10 @@ def remove_dangerous(soup: BeautifulSoup, ctx: Context) -> None:
     """Scripts, styles, forms, frames, embeds, SVG/MathML and page furniture, with content."""
     for node in _tags(soup, _DANGEROUS):
         if node.parent is not None:
-            node.decompose()
+            if node.name in _FURNITURE:
+                _drop(node, ctx)
+            else:
+                node.decompose()
 
 
 def collect_facts(soup: BeautifulSoup, ctx: Context) -> None:
@@ -187,22 +203,18 @@ def remove_chrome(soup: BeautifulSoup, ctx: Context) -> None:
     """The source site's page furniture: a heading repeating the title, time/source lines,
     empty widgets, reporter/editor lines, `THE END`, back-to-home links."""
     title = _norm(ctx.title)
-    removed = ctx.facts.removed
     for h in _tags(soup, ("h1", "h2")):
         text = _norm(_text(h))
         if title and text and (text == title or (len(title) > 8 and (title in text or text in title))):
-            removed.append(f"heading repeating the title: {_text(h)[:60]}")
-            h.decompose()
+            _drop(h, ctx, f"heading repeating the title: {_text(h)[:60]}")
     for node in _tags(soup):
         if node.parent is None or not node.get("class"):
             continue
         if _class_match(node, _WIDGET_CLASS):
-            removed.append(f"widget .{' '.join(node.get('class', []))}")
-            node.decompose()
+            _drop(node, ctx, f"widget .{' '.join(node.get('class', []))}")
         elif _class_match(node, _ABSTRACT_CLASS) and ctx.facts.abstract \
                 and _text(node) == ctx.facts.abstract:
-            removed.append("abstract block (kept as the excerpt)")
-            node.decompose()
+            _drop(node, ctx, "abstract block (kept as the excerpt)")
     for p in _tags(soup, ("p", "div", "center", "h4", "h5", "h6", "span")):
         if p.parent is None or _has(p, ("img", "table", "p")):
             continue
@@ -220,12 +232,10 @@ def remove_chrome(soup: BeautifulSoup, ctx: Context) -> None:
                     ctx.facts.authors.append(name)
         elif not _CHROME_LINES.match(text):
             continue
-        removed.append(f"line: {text[:60]}")
-        p.decompose()
+        _drop(p, ctx, f"line: {text[:60]}")
     for a in _tags(soup, ("a",)):
         if a.parent is not None and _NAV_LINK.fullmatch(_text(a)):
-            removed.append(f"navigation link: {_text(a)}")
-            a.decompose()
+            _drop(a, ctx, f"navigation link: {_text(a)}")
 
 
 def find_source_link(soup: BeautifulSoup, ctx: Context) -> None:
@@ -429,6 +439,8 @@ def drop_empty(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 _DANGEROUS = frozenset(DANGEROUS)
+_FURNITURE = frozenset({"nav", "header", "footer", "aside", "form", "button", "select", "option",
+                        "label", "dialog"})
 _BLOCKISH = BLOCKS | {"br", "img", "figure"}
 _EMPTYABLE = frozenset({"p", "li", "strong", "b", "em", "i", "blockquote", "figcaption", "h2", "h3",
                         "h4", "h5", "h6", "a"})
@@ -527,20 +539,20 @@ _BLOCK_TEXT_SET = frozenset(_BLOCK_TEXT)
 
 
 def _plain_text(root: Tag) -> tuple[str, str]:
-    """Plain text with one line per block, and the first real paragraph."""
-    for br in _tags(root, ("br",)):
-        br.replace_with("\n")
-    lines = []
+    """Plain text with a line break at every block, and the first real paragraph."""
+    parts: list[str] = []
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            if node.name in _BLOCK_TEXT_SET or node.name in BLOCKS or node.name == "br":
+                parts.append("\n")
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment):
+            parts.append(str(node))
+    lines = [_SPACE_RUN.sub(" ", line).strip() for line in "".join(parts).split("\n")]
+    text = "\n".join(line for line in lines if line)
     first = ""
-    for node in _tags(root, _BLOCK_TEXT_SET):
-        if _has(node, _BLOCK_TEXT_SET):
-            continue
-        text = _SPACE_RUN.sub(" ", node.get_text("", strip=False)).strip()
-        if text:
-            lines.append(text)
-            if not first and node.name == "p" and len(text) > 20:
-                first = text
-    if not lines:
-        text = _SPACE_RUN.sub(" ", root.get_text(" ", strip=True))
-        return text, text[:500]
-    return "\n".join(lines), first or lines[0]
+    for p in _tags(root, ("p",)):
+        candidate = _SPACE_RUN.sub(" ", p.get_text()).strip()
+        if len(candidate) > 20:
+            first = candidate
+            break
+    return text, first or (text.split("\n", 1)[0] if text else "")

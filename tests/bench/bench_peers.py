@@ -711,7 +711,7 @@ class Bench:
                 print(f"== N={n}: warm-up builds (not measured)", file=sys.stderr, flush=True)
                 for tool in ready:
                     self.warmup(tool)
-                    if tool is self.ours and a.search_row:
+                    if tool is self.ours and a.search_row and a.search_warmup:
                         self.ours.search = True
                         self.warmup(tool)
                         self.ours.search = False
@@ -886,6 +886,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="skip the extra green-archive row with the Pagefind search index")
     ap.add_argument("--no-warmup", dest="warmup", action="store_false",
                     help="skip the unmeasured warm-up build of each tool")
+    ap.add_argument("--search-warmup", action="store_true",
+                    help="also a warm-up build with search before the search row (off: the "
+                         "plain warm-up already warmed the corpus and the interpreter)")
     ap.add_argument("--per-page", type=int, default=10,
                     help="green-archive's per_page (default 10, as the peers' sites)")
     ap.add_argument("--jobs", type=int, help="--jobs for green-archive (default: all cores)")

@@ -30,6 +30,30 @@ def state_dir(cfg: Config) -> Path:
     return out.parent / f".{out.name}.green-archive"
 
 
+class Session:
+    """What a long-running preview keeps between builds: the taxonomy (reloaded only when its
+    files change) and the article cache (kept in memory, not re-read from disk)."""
+
+    def __init__(self) -> None:
+        self._tax: tuple[tuple, taxonomy.Taxonomy, list[Problem]] | None = None
+        self._cache: Cache | None = None
+
+    def taxonomy(self, folder: Path) -> tuple[taxonomy.Taxonomy, list[Problem]]:
+        signature = tuple(sources.stat(folder, name) for name in sorted(taxonomy.FILES.values()))
+        if self._tax is None or self._tax[0] != signature:
+            tax, problems = taxonomy.load(folder)
+            self._tax = (signature, tax, problems)
+        return self._tax[1], list(self._tax[2])
+
+    def cache(self, folder: Path, key: str) -> Cache:
+        if self._cache is None or self._cache.folder != folder or \
+                not self._cache.key.startswith(key + ":"):
+            self._cache = Cache(folder, key)
+        else:
+            self._cache.rollover()
+        return self._cache
+
+
 class _Timer:
     def __init__(self) -> None:
         self.marks: list[tuple[str, float]] = []
@@ -146,8 +170,10 @@ def _render_one(i: int) -> Page:
 
 
 def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None = None,
-        jobs: int | None = None, search_index: bool | None = None) -> BuildResult:
-    """Build the site described by `cfg` into its output folder."""
+        jobs: int | None = None, search_index: bool | None = None,
+        session: Session | None = None) -> BuildResult:
+    """Build the site described by `cfg` into its output folder. A `session` (the preview
+    server's) keeps the taxonomy and the article cache in memory between builds."""
     timer = _Timer()
     output, state = cfg.path("output_dir"), state_dir(cfg)
     content = cfg.path("content_dir")
@@ -159,12 +185,14 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
         return _failed([Problem(str(content), None, "error", "content-missing",
                                 "the content folder does not exist")], timer, output)
 
-    tax, problems = taxonomy.load(cfg.path("taxonomy_dir"))
+    tax, problems = session.taxonomy(cfg.path("taxonomy_dir")) if session else \
+        taxonomy.load(cfg.path("taxonomy_dir"))
     if any(p.severity == "error" for p in problems):
         return _failed(problems, timer, output)
     timer("taxonomy")
 
-    cache = Cache(state, f"{cfg.process_key}:{tax.key}")
+    key = f"{cfg.process_key}:{tax.key}"
+    cache = session.cache(state, key) if session else Cache(state, key)
     articles, found, files, reused = load_articles(cfg, tax, cache, progress, jobs)
     problems += found
     timer("articles")

@@ -66,6 +66,11 @@ class Cache:
     def put(self, path: str, digest: str, result: Result) -> None:
         self.new[(path, digest)] = result
 
+    def rollover(self) -> None:
+        """Make this build's entries the next build's (a preview keeps the cache in memory)."""
+        self.old, self.new = self.new, {}
+        self.old_stats, self.new_stats = self.new_stats, {}
+
     def save(self) -> None:
         if self.new.keys() == self.old.keys() and self.new_stats == self.old_stats:
             return

@@ -20,8 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import report, urls
-from .build import run, state_dir
+from . import report, search, urls
+from .build import Session, run, state_dir
 from .config import Config, ConfigError, load
 from .model import BuildResult
 
@@ -175,6 +175,35 @@ def _type(file: Path) -> str:
         or "application/octet-stream"
 
 
+class SearchIndexer:
+    """Re-indexes search in the background after rebuilds, so a reload never waits for it;
+    requests that arrive while it runs are folded into one more run."""
+
+    def __init__(self, say: Callable[[str], None]):
+        self.say = say
+        self.pending: Config | None = None
+        self.lock = threading.Lock()
+        self.running = False
+
+    def request(self, cfg: Config) -> None:
+        with self.lock:
+            self.pending = cfg
+            if self.running:
+                return
+            self.running = True
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            with self.lock:
+                cfg, self.pending = self.pending, None
+                if cfg is None:
+                    self.running = False
+                    return
+            for p in search.build_index(cfg.path("output_dir"), state_dir(cfg)):
+                self.say(report.line(p))
+
+
 def watch_paths(cfg: Config, config_path: Path) -> list[Path]:
     paths = [cfg.path("content_dir"), cfg.path("taxonomy_dir"), config_path.resolve(),
              (Path(cfg.root) / cfg.themes_dir / cfg.theme).resolve(),
@@ -188,6 +217,8 @@ def rebuild_loop(reload_config: Callable[[], Config], config_path: Path, state: 
     terminal; the next good save recovers."""
     from watchfiles import watch
 
+    session = Session()
+    indexer = SearchIndexer(say)
     cfg = reload_config()
     output, cache = cfg.path("output_dir"), state_dir(cfg)
 
@@ -202,7 +233,7 @@ def rebuild_loop(reload_config: Callable[[], Config], config_path: Path, state: 
         started = time.perf_counter()
         try:
             cfg = reload_config()
-            result = run(cfg)
+            result = run(cfg, session=session, search_index=False)
         except ConfigError as exc:
             message = "\n".join(report.line(p) for p in exc.problems)
             say(f"config error:\n{message}")
@@ -220,6 +251,8 @@ def rebuild_loop(reload_config: Callable[[], Config], config_path: Path, state: 
             f"{' …' if len(names) > 3 else ''}: {result.written} written, "
             f"{result.removed} removed, {len(errors)} errors")
         state.publish(result, "" if result.ok else "\n".join(report.line(p) for p in errors))
+        if result.ok and cfg.search and (result.written or result.removed):
+            indexer.request(cfg)
 
 
 def start(cfg: Config, config_path: Path, host: str = "127.0.0.1", port: int = 8000,

@@ -133,6 +133,9 @@ class Config:
     themes_dir: str = "themes"
     templates_dir: str = "templates"
     """Site templates that override the theme's, file by file."""
+    slugs: str = "pinyin"
+    """`pinyin`: ASCII slugs (pinyin for Chinese, transliteration for others);
+    `unicode`: keep the title's letters (Chinese URLs are then percent-encoded)."""
     per_page: int = 20
     search: bool = True
     """Build the Pagefind search index."""
@@ -156,7 +159,7 @@ class Config:
     @property
     def process_key(self) -> str:
         """Hash of every setting the per-article stages read (the cache key part)."""
-        parts = (self.timezone, self.language, self.future_date_days, self.clean,
+        parts = (self.timezone, self.language, self.future_date_days, self.clean, self.slugs,
                  self.tagging, self.duplicates.shingle)
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
@@ -238,6 +241,8 @@ def _check(cfg: Config, path: str) -> list[Problem]:
     def bad(key: str, message: str) -> None:
         out.append(Problem(path, None, "error", "config-value", f"`{key}` {message}"))
 
+    if cfg.slugs not in ("pinyin", "unicode"):
+        bad("slugs", f"must be `pinyin` or `unicode`, not {cfg.slugs!r}")
     if cfg.per_page < 1:
         bad("per_page", "must be at least 1")
     if not cfg.base_url.startswith(("http://", "https://", "/")):

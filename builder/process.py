@@ -94,7 +94,8 @@ def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
                exclude={"company": meta.exclude_companies, "theme": meta.exclude_themes})
     return Article(
         id=src.path,
-        slug=meta.slug or textutil.slugify(title) or _path_slug(src.path),
+        slug=meta.slug or (textutil.unicode_slug(title) if cfg.slugs == "unicode"
+                           else textutil.slugify(title)) or _path_slug(src.path),
         title=title,
         date=meta.date,
         date_evidence=meta.date_evidence,

@@ -263,6 +263,9 @@ class Renderer:
                 "html": Markup(a.html),
                 "authors": a.authors,
                 "image": a.image if a.image.startswith(("http://", "https://")) else "",
+                # the lead image, unless the body already shows it
+                "lead_image": a.image if a.image.startswith(("http://", "https://"))
+                and _image_key(a.image) not in a.html else "",
                 "source_url": a.source_url,
                 "chars": a.chars,
                 "year": a.date.astimezone(self.cfg.tz).year,
@@ -400,6 +403,11 @@ class Renderer:
                           separators=(",", ":"), sort_keys=True)
         return Page(urls.api_articles(), urls.out_path(urls.api_articles()),
                     body.encode() + b"\n", frozenset({"*"}))
+
+
+def _image_key(url: str) -> str:
+    """The part of an image URL that survives proxies and query strings."""
+    return url.split("?")[-1 if url.count("http") > 1 else 0].rsplit("/", 1)[-1] or url
 
 
 def _window(n: int, total: int, width: int = 2) -> list[int]:

@@ -66,6 +66,12 @@ _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
+def unicode_slug(text: str, max_length: int = 60) -> str:
+    """A slug that keeps letters of any script: `联想-零碳工厂`."""
+    slug = re.sub(r"[^\w]+", "-", unicodedata.normalize("NFKC", text).lower()).strip("-_")
+    return slug[:max_length].rstrip("-_")
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """A readable ASCII slug for any language: pinyin for Chinese (`lian-xiang-ji-tuan`),
     transliteration for German (`ae`, `ss`) and accents dropped for the rest."""

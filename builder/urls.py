@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .config import Config
 from .model import Article
@@ -116,7 +116,7 @@ def absolute(cfg: Config, url: str) -> str:
 
 def out_path(url: str) -> str:
     """Where a URL's file lives in the output folder: `/a/b/` → `a/b/index.html`."""
-    path = url.lstrip("/")
+    path = unquote(url).lstrip("/")  # a file is named by the decoded path a server looks up
     if not path or path.endswith("/"):
         return path + "index.html"
     return path

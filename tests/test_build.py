@@ -195,3 +195,14 @@ def test_base_url_with_sub_path(tmp_path):
     assert broken == []
     assert 'href="/archive/static/style.css"' in (out / "index.html").read_text()
     assert "https://example.org/archive/" in (out / "sitemap.xml").read_text()
+
+
+def test_slugs_readable_unicode_option_and_lead_image(tmp_path):
+    files = {"a.md": "---\ntitle: 联想零碳工厂\ndate: 2022-01-01\nthumbnail: https://img.example.com/lead.jpg\n---\n正文。"}
+    site = make_site(tmp_path, files)
+    assert run(config.load(site)).ok
+    page = tmp_path / "public/articles/2022/01/lian-xiang-ling-tan-gong-chang/index.html"
+    assert 'class="lead"><img src="https://img.example.com/lead.jpg"' in page.read_text()
+    site.write_text(site.read_text() + 'slugs = "unicode"\n')
+    assert run(config.load(site)).ok
+    assert (tmp_path / "public/articles/2022/01/联想零碳工厂/index.html").is_file()

@@ -67,9 +67,10 @@ def _load_make_cases():
 
 
 make_cases = _load_make_cases()
-SLOW = {"huge-body-20mb.md", "nested-div-10000.md", "nested-b-10000.md",
-        "front-matter-10000-keys.md", "billion-laughs.md"}
-"""Left out of the fallback build (see the module docstring)."""
+SLOW = {"huge-body-20mb.md", "front-matter-10000-keys.md", "billion-laughs.md"}
+"""Left out of the fallback build (see the module docstring): the cases that have been seen
+to take minutes (the nested-markup ones once did too, and are kept in: if they regress, the
+fallback build times out as well and says so)."""
 
 
 @dataclass
@@ -309,7 +310,7 @@ def test_nothing_written_outside_the_output(build):
     for base in {build.tmp.resolve(), build.tmp.resolve().parent}:
         for folder, dirs, names in os.walk(base):
             here = Path(folder).resolve()
-            if here == out or out in here.parents or here == state or state in here.parents:
+            if here in (out, state) or out in here.parents or state in here.parents:
                 dirs[:] = []
                 continue
             if base != build.tmp.resolve() and here != base:

@@ -40,7 +40,7 @@ DANGEROUS = ("script", "style", "noscript", "template", "iframe", "frame", "fram
              "link", "meta", "base", "svg", "math", "canvas", "video", "audio", "source",
              "track", "portal", "dialog", "head", "title", "param", "map", "area", "nav",
              "header", "footer", "aside")
-WRAPPERS = ("span", "font", "section", "div", "center", "article", "main", "body", "html",
+WRAPPERS = ("span", "font", "section", "div", "center", "article", "main",
             "label", "big", "tt", "nobr", "o:p", "st1")
 BLOCKS = frozenset({"p", "ul", "ol", "dl", "table", "figure", "blockquote", "pre", "hr", "h1",
                     "h2", "h3", "h4", "h5", "h6", "div", "section"})
@@ -168,6 +168,10 @@ def remove_dangerous(soup: BeautifulSoup, ctx: Context) -> None:
         if node.parent is not None:
             if node.name in _FURNITURE:
                 _drop(node, ctx)
+            elif node.name in _VOID_LIKE:
+                # lxml does not know these are empty: what it nested inside them is the
+                # text that followed them, which stays
+                node.unwrap()
             else:
                 node.decompose()
 
@@ -215,6 +219,14 @@ def remove_chrome(soup: BeautifulSoup, ctx: Context) -> None:
         elif _class_match(node, _ABSTRACT_CLASS) and ctx.facts.abstract \
                 and _text(node) == ctx.facts.abstract:
             _drop(node, ctx, "abstract block (kept as the excerpt)")
+    for a in _tags(soup, ("a",)):
+        if a.parent is not None and _NAV_LINK.fullmatch(_text(a)):
+            _drop(a, ctx, f"navigation link: {_text(a)}")
+
+
+def remove_chrome_lines(soup: BeautifulSoup, ctx: Context) -> None:
+    """Whole paragraphs that are chrome: time/source/reporter lines (their facts are kept),
+    `THE END`, `转载请注明出处`. Runs last, once loose text has become paragraphs."""
     for p in _tags(soup, ("p", "div", "center", "h4", "h5", "h6", "span")):
         if p.parent is None or _has(p, ("img", "table", "p")):
             continue
@@ -233,9 +245,6 @@ def remove_chrome(soup: BeautifulSoup, ctx: Context) -> None:
         elif not _CHROME_LINES.match(text):
             continue
         _drop(p, ctx, f"line: {text[:60]}")
-    for a in _tags(soup, ("a",)):
-        if a.parent is not None and _NAV_LINK.fullmatch(_text(a)):
-            _drop(a, ctx, f"navigation link: {_text(a)}")
 
 
 def find_source_link(soup: BeautifulSoup, ctx: Context) -> None:
@@ -305,7 +314,8 @@ def fix_images(soup: BeautifulSoup, ctx: Context) -> None:
             src = "https:" + src
         elif src and not urlsplit(src).scheme and ctx.base_url:
             src = urljoin(ctx.base_url, src)
-        if urlsplit(src).scheme.lower() not in ("http", "https"):
+        parts = urlsplit(src)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             img.decompose()
             continue
         alt = img.get("alt") if isinstance(img.get("alt"), str) else ""
@@ -412,8 +422,18 @@ def demote_headings(soup: BeautifulSoup, ctx: Context) -> None:
         h.name = f"h{min(6, int(h.name[1]) + shift)}"
 
 
+_TABLE_PARTS = frozenset({"td", "th", "tr", "tbody", "thead", "tfoot", "caption"})
+
+
 def drop_empty(soup: BeautifulSoup, ctx: Context) -> None:
-    """Empty paragraphs, runs of `&nbsp;`, leading ideographic-space indents, stray breaks."""
+    """Empty paragraphs and tables, table cells outside a table, runs of `&nbsp;`, stray
+    breaks."""
+    for node in _tags(soup, _TABLE_PARTS):
+        if node.parent is not None and node.find_parent("table") is None:
+            node.unwrap()
+    for table in _tags(soup, ("table",)):
+        if not _has(table, ("td", "th")):
+            table.unwrap() if table.get_text(strip=True) else table.decompose()
     for string in [n for n in soup.descendants if isinstance(n, NavigableString)]:
         if not isinstance(string, Comment):
             new = _NBSP_RUN.sub(" ", str(string))
@@ -439,6 +459,8 @@ def drop_empty(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 _DANGEROUS = frozenset(DANGEROUS)
+_VOID_LIKE = frozenset({"embed", "source", "track", "param", "area", "input", "base", "meta",
+                        "link", "portal"})
 _FURNITURE = frozenset({"nav", "header", "footer", "aside", "form", "button", "select", "option",
                         "label", "dialog"})
 _BLOCKISH = BLOCKS | {"br", "img", "figure"}
@@ -458,12 +480,15 @@ PASSES: tuple[tuple[str, Pass], ...] = (
     ("make_figures", make_figures),
     ("strip_attributes", strip_attributes),
     ("unwrap_wrappers", unwrap_wrappers),
-    ("wrap_loose_text", wrap_loose_text),
     ("demote_headings", demote_headings),
     ("drop_empty", drop_empty),
+    ("wrap_loose_text", wrap_loose_text),
+    ("remove_chrome_lines", remove_chrome_lines),
 )
 """The cleaning passes, in order. Facts are read before chrome is removed; figures are made
-before the attributes that mark captions (centred paragraphs) are stripped."""
+before the attributes that mark captions (centred paragraphs) are stripped; loose text is
+wrapped after empty markup is gone, and chrome lines are judged once they are paragraphs, so
+that cleaning cleaned output changes nothing."""
 
 
 def markdown_to_html(text: str) -> str:
@@ -506,10 +531,13 @@ def clean_html(html: str, *, title: str = "", base_url: str = "",
         body, text, first, lead = f"<p>{_escape(words)}</p>", words, words[:300], ""
         ctx.facts.removed.append("markup too deeply nested: kept as plain text")
     safe = sanitize(body)
-    safe = re.sub(r"\n{3,}", "\n\n", safe).strip()
+    # the sanitizer's HTML parser may split invalid nesting into empty paragraphs
+    safe = _EMPTY_P.sub("", safe)
+    safe = re.sub(r"\n\s*\n+", "\n", safe).strip()
     return Cleaned(safe, text, first, lead, ctx.facts)
 
 
+_EMPTY_P = re.compile(r"<p>(?:\s|&nbsp;|<br>)*</p>")
 MAX_DEPTH = 256
 _TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "col",

@@ -11,15 +11,22 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
+_CONTROL_BYTES = bytes(b for b in range(1, 32) if b < 9 or 13 < b < 32)
 
 
 def _looks_binary(data: bytes) -> bool:
+    """Many control bytes, or NUL bytes in what is not UTF-8 text (a stray NUL in a text file
+    is reported and removed instead)."""
     head = data[:8192]
-    if b"\x00" in head:
-        return True
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    return bool(head) and controls > len(head) * 0.05
+    if bool(head) and controls > len(head) * 0.05:
+        return True
+    if b"\x00" in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return exc.start < len(head) - 4  # not merely a character cut at the 8 KB edge
+    return False
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -30,7 +37,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     characters and a warning. Binary data (NUL bytes without a UTF-16 BOM) is refused.
     """
     problems: list[Problem] = []
-    if not data.strip():
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
         return None, [Problem(path, None, "error", "empty-file", "file is empty")]
     if data.startswith(codecs.BOM_UTF8):
         text = data[3:].decode("utf-8", errors="replace")

@@ -15,8 +15,31 @@ _CLOSE = {"yaml": re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M), "toml": re.compil
 MAX_FRONT_MATTER = 256 * 1024
 
 
-# The C loader when libyaml is there (5-10x faster); both are safe loaders.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """The C safe loader (5-10x faster) that refuses duplicate keys: YAML forbids them, and
+    with PyYAML's last-one-wins a second `date:` would silently change what is published."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key `{key}`", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+class _TextDatesLoader(_Loader):
+    """Timestamps kept as text: `date: 2021-02-30` is then reported, not a crash."""
+
+
+_TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                 lambda loader, node: loader.construct_scalar(node))
+_ALIAS = re.compile(r"\*[^\s,\]}]+")
 
 
 def split(text: str, path: str) -> tuple[dict | None, str, int, list[Problem]]:
@@ -46,7 +69,11 @@ def split(text: str, path: str) -> tuple[dict | None, str, int, list[Problem]]:
     if stripped.startswith("{"):
         try:
             data, end = json.JSONDecoder().raw_decode(stripped)
-        except json.JSONDecodeError:
+        except json.JSONDecodeError as exc:
+            if re.match(r'\{\s*"', stripped):  # `{"key": …`: JSON front matter, broken
+                return None, text, 1, [Problem(path, skipped + exc.lineno, "error",
+                                               "front-matter-syntax",
+                                               f"JSON front matter: {exc.msg}")]
             return None, text, 1, []  # a body that starts with a brace, not front matter
         if isinstance(data, dict):
             consumed = stripped[:end]
@@ -64,12 +91,20 @@ def _load(kind: str, raw: str, path: str, line0: int) -> tuple[dict | None, list
         try:
             data = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:
-            line = getattr(exc, "lineno", None)
+            found = re.search(r"at line (\d+)", str(exc))
+            line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
             return None, [Problem(path, line0 + line - 1 if line else line0, "error",
                                   "front-matter-syntax", f"TOML front matter: {str(exc).split(' (at line')[0]}")]
     else:
+        if "*" in raw and _ALIAS.search(raw) and _has_alias(raw):
+            return None, [Problem(path, line0, "error", "front-matter-syntax",
+                                  "YAML aliases (`*name`) are not allowed in front matter",
+                                  "write the values out; aliases can expand without bound")]
         try:
-            data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+            try:
+                data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+            except ValueError:  # an impossible timestamp (2021-02-30, 0000-00-00)
+                data = yaml.load(raw, Loader=_TextDatesLoader)  # noqa: S506
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             # An error found only at the end (an unclosed bracket or quote) is reported
@@ -98,12 +133,21 @@ def _plain(data: dict) -> dict:
     return {str(k): v for k, v in data.items()}
 
 
-def line_of(raw_text: str, key: str, body_line: int) -> int | None:
-    """Best-effort line number of `key:` in the front matter (for problems about a field)."""
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[:=]", re.M)
-    head = raw_text.split("\n")
-    for i, line in enumerate(head[: max(body_line - 1, 0)], 1):
-        if pattern.match(line):
-            return i
-    return None
+def _has_alias(raw: str) -> bool:
+    """Whether the YAML holds an alias event (the C parser's events; quoted `*` is text)."""
+    try:
+        return any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(raw, Loader=_Base))
+    except yaml.YAMLError:
+        return False
 
+
+_KEY_LINE = re.compile(r"^[ \t]*[\"']?([^\s\"':=#-][^\"':=\n]*?)[\"']?[ \t]*[:=]", re.M)
+
+
+def key_lines(raw_text: str, body_line: int) -> dict[str, int]:
+    """key → line of each top-level-looking `key:` in the front matter (one pass)."""
+    head = "\n".join(raw_text.split("\n")[: max(body_line - 1, 0)])
+    out: dict[str, int] = {}
+    for m in _KEY_LINE.finditer(head):
+        out.setdefault(m.group(1).strip(), head.count("\n", 0, m.start()) + 1)
+    return out

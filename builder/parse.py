@@ -49,6 +49,9 @@ _FIELD_OF = {name: field for field, names in ALIASES.items() for name in names}
 _FIELD_OF_LOWER = {name.lower(): field for name, field in _FIELD_OF.items()}
 
 MAX_TITLE = 300
+MAX_UNKNOWN_REPORTED = 20
+MAX_BODY = 2_000_000
+"""Characters of body a news article may have; a larger one is reported and skipped."""
 MAX_FIELD = 2000
 SAFE_SLUG = re.compile(r"^[\w][\w.-]{0,150}$")
 SAFE_URL = re.compile(r"^(?:https?:)?//[^\s/$.?#][^\s]*$", re.I)
@@ -70,6 +73,12 @@ def parse(src: SourceFile, cfg: Config) -> Draft | list[Problem]:
         return problems
     meta, field_problems = normalise(front or {}, text, body_line, src.path, cfg)
     problems += field_problems
+    if len(body) > MAX_BODY:
+        problems.append(Problem(src.path, body_line, "error", "body-too-large",
+                                f"the body is {len(body) // 1_000_000} million characters; at most "
+                                f"{MAX_BODY // 1_000_000} million are built",
+                                "split the file or remove what is not the article"))
+        return problems
     body_format = sniff_format(src.path, body)
     if not front:
         meta = _meta_from_plain(meta, body, src.path)
@@ -119,25 +128,34 @@ def normalise(front: dict, raw: str, body_line: int, path: str,
     problems: list[Problem] = []
     fields: dict[str, tuple[str, object]] = {}
 
+    key_lines = frontmatter.key_lines(raw, body_line)
+
     def line(key: str) -> int | None:
-        return frontmatter.line_of(raw, key, body_line)
+        return key_lines.get(key)
 
     def warn(key: str, code: str, message: str, hint: str = "", severity="warning") -> None:
         problems.append(Problem(path, line(key), severity, code, message, hint))
 
+    unknown = 0
     for key, value in front.items():
         field = _FIELD_OF.get(key) or _FIELD_OF_LOWER.get(key.lower())
         if field is None:
             if key in IGNORED or key.startswith(("_", "x-", "x_")):
                 continue
-            close = difflib.get_close_matches(key, list(_FIELD_OF) + sorted(IGNORED), n=1,
-                                              cutoff=0.75)
-            warn(key, "unknown-field", f"unknown front-matter field `{key}` (ignored)",
-                 f"did you mean `{close[0]}`?" if close else "")
+            unknown += 1
+            if unknown <= MAX_UNKNOWN_REPORTED:
+                close = difflib.get_close_matches(key, list(_FIELD_OF) + sorted(IGNORED), n=1,
+                                                  cutoff=0.75)
+                warn(key, "unknown-field", f"unknown front-matter field `{key}` (ignored)",
+                     f"did you mean `{close[0]}`?" if close else "")
             continue
         if field in fields:
             continue  # the first spelling wins (`author` after `authors`, `tags` after `keywords`)
         fields[field] = (key, value)
+
+    if unknown > MAX_UNKNOWN_REPORTED:
+        problems.append(Problem(path, None, "warning", "unknown-field",
+                                f"{unknown - MAX_UNKNOWN_REPORTED} more unknown fields (ignored)"))
 
     def get(field: str) -> tuple[str, object]:
         return fields.get(field, (field, None))

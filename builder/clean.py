@@ -401,7 +401,8 @@ def wrap_loose_text(soup: BeautifulSoup, ctx: Context) -> None:
         run.clear()
 
     for node in list(root.children):
-        is_block = isinstance(node, Tag) and (node.name in BLOCKS or node.name in _BLOCK_TEXT)
+        is_block = isinstance(node, Tag) and (node.name in BLOCKS or node.name in _BLOCK_TEXT
+                                              or _has(node, _BLOCKISH_ALL))
         double_break = isinstance(node, Tag) and node.name == "br" and bool(run) \
             and isinstance(node.next_sibling, Tag) and node.next_sibling.name == "br"
         if is_block or double_break:
@@ -510,8 +511,27 @@ def sanitize(html: str) -> str:
 
 def clean_html(html: str, *, title: str = "", base_url: str = "",
                cfg: CleanConfig | None = None) -> Cleaned:
-    """Run every pass over `html` and sanitise the result. Never raises on any input."""
+    """Run every pass over `html` and sanitise the result. Never raises on any input.
+
+    The sanitizer's HTML5 parser may re-nest what the passes produced (a list inside inline
+    code, a block inside a paragraph); cleaning is repeated on its own output until nothing
+    changes (at most twice more), so `clean_html(clean_html(x).html) == clean_html(x)`."""
     cfg = cfg or CleanConfig()
+    first = _clean_once(html, title, base_url, cfg)
+    result = first
+    for _ in range(2):
+        again = _clean_once(result.html, title, base_url, cfg)
+        if again.html == result.html:
+            break
+        result = again
+    if result is first:
+        return first
+    # keep what only the first pass could see: facts from the scraped page's chrome
+    return Cleaned(result.html, result.text, result.first_paragraph, result.lead_image or
+                   first.lead_image, first.facts)
+
+
+def _clean_once(html: str, title: str, base_url: str, cfg: CleanConfig) -> Cleaned:
     unlink = re.compile("|".join(f"(?:{p})" for p in cfg.unlink_patterns)) \
         if cfg.unlink_patterns else None
     ctx = Context(title=title, base_url=base_url, cfg=cfg, facts=Facts(), unlink=unlink)
@@ -527,7 +547,7 @@ def clean_html(html: str, *, title: str = "", base_url: str = "",
         lead = next((img["src"] for img in _tags(root, ("img",)) if img.get("src")), "")
     except RecursionError:
         # Pathological nesting (tens of thousands of levels): keep the words, drop markup.
-        words = BeautifulSoup(html, "lxml").get_text(" ", strip=True)
+        words = " ".join(BeautifulSoup(html, "lxml").get_text(" ", strip=True).split())
         body, text, first, lead = f"<p>{_escape(words)}</p>", words, words[:300], ""
         ctx.facts.removed.append("markup too deeply nested: kept as plain text")
     safe = sanitize(body)
@@ -564,6 +584,7 @@ def _escape(text: str) -> str:
 _BLOCK_TEXT = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "figcaption", "pre",
                "blockquote", "dt", "dd", "caption")
 _BLOCK_TEXT_SET = frozenset(_BLOCK_TEXT)
+_BLOCKISH_ALL = BLOCKS | _BLOCK_TEXT_SET
 
 
 def _plain_text(root: Tag) -> tuple[str, str]:

@@ -413,14 +413,14 @@ def wrap_loose_text(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 def demote_headings(soup: BeautifulSoup, ctx: Context) -> None:
-    """The page has one h1 (the title): body headings start at h2, relative levels kept."""
+    """The page has one h1 (the title): body headings start at h2, their order kept and no
+    level skipped."""
     headings = _tags(soup, _HEADING)
     levels = sorted({int(h.name[1]) for h in headings})
-    if not levels or levels[0] >= 2:
-        return
-    shift = 2 - levels[0]
+    # the levels used, in order, become h2, h3, …: no level is skipped after the page's h1
+    mapping = {level: min(6, 2 + i) for i, level in enumerate(levels)}
     for h in headings:
-        h.name = f"h{min(6, int(h.name[1]) + shift)}"
+        h.name = f"h{mapping[int(h.name[1])]}"
 
 
 _TABLE_PARTS = frozenset({"td", "th", "tr", "tbody", "thead", "tfoot", "caption"})

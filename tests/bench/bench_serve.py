@@ -61,6 +61,10 @@ def main() -> int:
     cold = time.perf_counter() - t0
     port = server.server_address[1]
     time.sleep(1.0)
+    if state.result is None or not state.result.ok:
+        problems = state.result.problems if state.result else ()
+        print("the first build failed:", [p for p in problems if p.severity == "error"][:5])
+        return 1
     export = json.loads((work / "public/api/articles.json").read_text())["articles"]
     print(f"corpus: {len(list(content.rglob('*.*')))} files, {len(export)} articles; cold build + "
           f"serve start {cold:.1f}s")

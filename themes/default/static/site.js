@@ -18,7 +18,7 @@
     if (!input) return false;
     input.id = "search-input";
     input.removeAttribute("title");
-    if (label) label.hidden = false;
+    if (label) { label.htmlFor = "search-input"; label.hidden = false; }
     return true;
   }
   if (!labelInput() && "MutationObserver" in window) {

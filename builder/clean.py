@@ -419,8 +419,11 @@ def demote_headings(soup: BeautifulSoup, ctx: Context) -> None:
     levels = sorted({int(h.name[1]) for h in headings})
     # the levels used, in order, become h2, h3, …: no level is skipped after the page's h1
     mapping = {level: min(6, 2 + i) for i, level in enumerate(levels)}
+    previous = 1  # the page's own h1
     for h in headings:
-        h.name = f"h{mapping[int(h.name[1])]}"
+        level = min(mapping[int(h.name[1])], previous + 1)
+        h.name = f"h{level}"
+        previous = level
 
 
 _TABLE_PARTS = frozenset({"td", "th", "tr", "tbody", "thead", "tfoot", "caption"})

@@ -15,7 +15,7 @@ from .taxonomy import Taxonomy
 
 RELATED = 5
 NEIGHBOUR_WINDOW = 12
-BUCKET_CAP = 64
+BUCKET_CAP = 12
 
 
 def index(articles: list[Article], cfg: Config, tax: Taxonomy,

@@ -299,10 +299,15 @@ def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
         if urlsplit(href).scheme.lower() not in URL_SCHEMES:
             a.unwrap()
             continue
-        attrs = {"href": href}
+        attrs = {"href": _encode_spaces(href)}
         if isinstance(a.get("title"), str) and a["title"].strip():
             attrs["title"] = a["title"].strip()
         a.attrs = attrs
+
+
+def _encode_spaces(url: str) -> str:
+    """Spaces and control characters are not allowed in a URL: percent-encode them."""
+    return re.sub(r"[\x00-\x20\x7f]", lambda m: f"%{ord(m.group()):02X}", url.strip())
 
 
 def fix_images(soup: BeautifulSoup, ctx: Context) -> None:
@@ -324,7 +329,7 @@ def fix_images(soup: BeautifulSoup, ctx: Context) -> None:
         if not alt or re.fullmatch(r"[\w-]*\.(?:jpe?g|png|gif|webp|bmp)|image|img|图片|\d+", alt,
                                    re.I):
             alt = ctx.title
-        attrs = {"src": src, "alt": alt}
+        attrs = {"src": _encode_spaces(src), "alt": alt}
         width, height = img.get("width"), img.get("height")
         if _size(width) and _size(height):
             attrs["width"], attrs["height"] = _size(width), _size(height)
@@ -435,6 +440,13 @@ def drop_empty(soup: BeautifulSoup, ctx: Context) -> None:
     for node in _tags(soup, _TABLE_PARTS):
         if node.parent is not None and node.find_parent("table") is None:
             node.unwrap()
+    for li in _tags(soup, ("li",)):  # a list item outside a list gets one
+        if li.parent is not None and li.parent.name not in ("ul", "ol"):
+            previous = li.find_previous_sibling()
+            if previous is not None and previous.name == "ul" and previous.get("data-made"):
+                previous.append(li.extract())
+            else:
+                li.wrap(soup.new_tag("ul", attrs={"data-made": "1"}))
     for table in _tags(soup, ("table",)):
         if not _has(table, ("td", "th")):
             table.unwrap() if table.get_text(strip=True) else table.decompose()

@@ -110,7 +110,8 @@ class Renderer:
             "nav": [(label, self.href(url)) for label, url in (
                 ("首页 Home", urls.home()), ("公司 Companies", urls.companies(cfg)),
                 ("主题 Themes", urls.themes(cfg)), ("来源 Sources", urls.sources(cfg)),
-                ("归档 Archive", urls.archive(cfg)), ("搜索 Search", urls.search(cfg)))],
+                ("归档 Archive", urls.archive(cfg)), ("全部主题 Topics", urls.topics(cfg)),
+                ("搜索 Search", urls.search(cfg)))],
             "css": self.href(urls.asset("style.css")),
             "favicon": self.href(urls.asset("favicon.svg")),
             "search_js": self.href("/pagefind/pagefind-ui.js"),

@@ -16,6 +16,9 @@ from .taxonomy import Taxonomy
 RELATED = 5
 NEIGHBOUR_WINDOW = 12
 BUCKET_CAP = 12
+CANDIDATE_HASHES = 24
+"""Two copies of a story share most of their smallest shingle hashes: these few suffice to
+find candidate pairs; the whole sketches then decide."""
 
 
 def index(articles: list[Article], cfg: Config, tax: Taxonomy,
@@ -128,7 +131,7 @@ def find_duplicates(ordered: list[Article], rules: DuplicatesConfig
     longer text, then the id); the others are listed on it."""
     buckets: dict[int, list[int]] = defaultdict(list)
     for i, a in enumerate(ordered):
-        for h in a.sketch:
+        for h in a.sketch[:CANDIDATE_HASHES]:  # the smallest hashes find the candidates
             buckets[h].append(i)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for members in buckets.values():
@@ -146,7 +149,7 @@ def find_duplicates(ordered: list[Article], rules: DuplicatesConfig
         return i
 
     for (i, j), count in shared.items():
-        if count < 4:
+        if count < 3:
             continue
         if same_story(ordered[i], ordered[j], rules):
             parent[root(i)] = root(j)

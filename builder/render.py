@@ -101,7 +101,8 @@ class Renderer:
         self._cards: dict[str, dict] = {}
         from .cache import code_version
 
-        self.global_key = (theme.key, tax.key, repr(cfg), code_version())
+        self.global_key = hashlib.blake2b(repr((theme.key, tax.key, repr(cfg), code_version()))
+                                          .encode(), digest_size=16).hexdigest()
         self.templates = {name: theme.env.get_template(f"{name}.html") for name in
                           ("article", "list", "terms", "topics", "archive", "search", "404")}
         self.common = {

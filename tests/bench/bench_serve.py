@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -41,18 +42,17 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--edits", type=int, default=10)
     ap.add_argument("--folders", default=DEFAULT)
+    ap.add_argument("--work", help="reuse this folder (content copy, output and cache) across runs")
     args = ap.parse_args()
     if not CORPUS.is_dir():
         print("../shared/corpus is absent: nothing to measure")
         return 0
-    work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="bench-serve-"))
     content = work / "content"
-    content.mkdir()
-    for name in args.folders.split(","):
-        # a copy, not a link: the benchmark edits files
-        import shutil
-
-        shutil.copytree(CORPUS / name, content / name)
+    if not content.is_dir():
+        content.mkdir(parents=True)
+        for name in args.folders.split(","):
+            shutil.copytree(CORPUS / name, content / name)  # a copy: the benchmark edits files
     cfg = replace(config.load(ROOT / "site.toml", content_dir=str(content),
                               output_dir=str(work / "public")), base_url="http://127.0.0.1/")
     messages: list[str] = []

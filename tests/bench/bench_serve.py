@@ -20,8 +20,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -53,8 +53,7 @@ def main() -> int:
         content.mkdir(parents=True)
         for name in args.folders.split(","):
             shutil.copytree(CORPUS / name, content / name)  # a copy: the benchmark edits files
-    cfg = replace(config.load(ROOT / "site.toml", content_dir=str(content),
-                              output_dir=str(work / "public")), base_url="http://127.0.0.1/")
+    cfg = config.load(ROOT / "site.toml", content_dir=str(content), output_dir=str(work / "public"))
     messages: list[str] = []
     t0 = time.perf_counter()
     server, stop, state = start(cfg, ROOT / "site.toml", port=0, say=messages.append)
@@ -74,7 +73,7 @@ def main() -> int:
     for i, article in enumerate(targets):
         marker = f"bench-edit-{i}-{time.time_ns()}"
         path = content / article["source_path"]
-        url = f"http://127.0.0.1:{port}" + article["url"].replace("http://127.0.0.1", "")
+        url = f"http://127.0.0.1:{port}" + urlsplit(article["url"]).path
         started = time.perf_counter()
         with path.open("a", encoding="utf-8") as f:
             f.write(f"\n\n<p>{marker}</p>\n")

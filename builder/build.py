@@ -224,7 +224,7 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
                                 f"{type(exc).__name__}: {exc}; the output was left unchanged"))
         return _failed(problems, timer, output)
     timer("write")
-    cache.save()
+    cache.save(background=session is not None)
 
     if (cfg.search if search_index is None else search_index) and (written or removed or
                                                                    not (output / "pagefind").is_dir()):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -71,8 +72,17 @@ class Cache:
         self.old, self.new = self.new, {}
         self.old_stats, self.new_stats = self.new_stats, {}
 
-    def save(self) -> None:
+    def save(self, background: bool = False) -> None:
+        """Write the cache (atomically). `background`: in a thread, for the preview, whose
+        next rebuild reads the in-memory copy and never this file."""
         if self.new.keys() == self.old.keys() and self.new_stats == self.old_stats:
             return
-        write_atomic(self.folder / FILE, pickle.dumps((self.key, self.new, self.new_stats),
-                                                      protocol=pickle.HIGHEST_PROTOCOL))
+        snapshot = (self.key, self.new, self.new_stats)  # not mutated after rollover
+
+        def write() -> None:
+            write_atomic(self.folder / FILE, pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+
+        if background:
+            threading.Thread(target=write, daemon=False).start()
+        else:
+            write()

@@ -421,7 +421,9 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
         for key in tax.source_tags.get(fold_case(normalise(tag_value)), ()):
             if key[0] == "company" and key not in scores:
                 continue  # a company's tag only corroborates its ambiguous name in the text
-            scores[key] += cfg.source_tag_weight if key[0] == "theme" else 0.0
+            if key[0] == "theme":
+                scores[key] += cfg.source_tag_weight if key in strong_seen or key in weak \
+                    else cfg.source_tag_alone_weight
             evidence[key][f"source tag: {tag_value}"] += 1
     return {key: (round(value, 2), dict(evidence[key])) for key, value in scores.items()}
 
@@ -433,6 +435,16 @@ def _weak_only(evidence: dict[str, int]) -> bool:
 def _in_title(evidence: dict[str, int]) -> bool:
     return any(label.startswith("title: ") and not label.endswith(AMBIGUOUS)
                for label in evidence)
+
+
+def _damped(best: float, cfg: TaggingConfig) -> float:
+    """The best theme's score as the share rules see it: above theme_share_pivot it grows
+    only as its theme_share_exponent power, so that a long article that keeps repeating its
+    main theme still gets its second and third themes."""
+    pivot = cfg.theme_share_pivot
+    if pivot <= 0 or best <= pivot:
+        return best
+    return pivot * (best / pivot) ** cfg.theme_share_exponent
 
 
 def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
@@ -469,7 +481,7 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
                 entry = tax.entry(kind, slug)
                 share = cfg.broad_share if entry is not None and entry.broad \
                     else 0.0 if _in_title(evidence) else cfg.theme_share
-                if value < cfg.theme_threshold or value < best[kind] * share:
+                if value < cfg.theme_threshold or value < _damped(best[kind], cfg) * share:
                     continue
                 if weak_only and cfg.weak_only == "top":
                     continue

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from pathlib import Path, PurePosixPath
 
 from .model import Page
@@ -140,6 +141,6 @@ def _prune_empty(folder: Path, root: Path) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so a reader never sees it half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)

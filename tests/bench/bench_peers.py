@@ -802,9 +802,9 @@ def summarise(all_rows: list[dict], head: str, notes: list[str]) -> str:
                  "`per page` divides each wall time by that tool's own HTML page count "
                  "(the page sets differ).")
     lines.append("")
-    lines.append("| N | peer | cold wall | cold CPU | peak RSS | no-change wall | "
+    lines.append("| N | peer | cold wall | cold CPU | peak RSS | peak PSS | no-change wall | "
                  "cold wall per page | cold wall, ours with search |")
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
     ns = sorted({k[0] for k in stats}, key=int)
     for n in ns:
         ours = stats.get((n, "green-archive", "cold"))
@@ -823,6 +823,7 @@ def summarise(all_rows: list[dict], head: str, notes: list[str]) -> str:
                 per_page = ratio(ours["wall"] / int(ours["html"]), p["wall"] / int(p["html"]))
             lines.append(f"| {n} | {peer} | {ratio(ours['wall'], p['wall'])} | "
                          f"{ratio(ours['cpu'], p['cpu'])} | {ratio(ours['rss'], p['rss'])} | "
+                         f"{ratio(ours['pss'], p['pss'])} | "
                          f"{ratio(ours_nc['wall'], pnc['wall']) if ours_nc and pnc else '–'}"
                          f" | {per_page} | "
                          f"{ratio(ours_s['wall'], p['wall']) if ours_s else '–'} |")
@@ -902,14 +903,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="run the builder straight from the repository instead of a copy "
                          "taken at the start (the copy keeps concurrent edits out of the run)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per build (3600)")
-    ap.add_argument("--summarise", type=Path, metavar="TSV",
-                    help="print the tables again from a results TSV (nothing is built)")
+    ap.add_argument("--summarise", type=Path, nargs="+", metavar="TSV",
+                    help="print the tables again from results TSVs (nothing is built)")
     args = ap.parse_args(argv)
     if args.summarise:
-        with open(args.summarise, encoding="utf-8") as f:
-            header = f.readline().rstrip("\n").split("\t")
-            rows = [dict(zip(header, line.rstrip("\n").split("\t"), strict=False)) for line in f]
-        print(summarise(rows, f"Re-summarised from {args.summarise}.", []))
+        rows = []
+        for path in args.summarise:
+            with open(path, encoding="utf-8") as f:
+                header = f.readline().rstrip("\n").split("\t")
+                rows += [dict(zip(header, line.rstrip("\n").split("\t"), strict=False))
+                         for line in f]
+        print(summarise(rows, "Re-summarised from " + ", ".join(map(str, args.summarise)) +
+                        ". Ratios compare tools within the same N (one interleaved run each).",
+                        []))
         return 0
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = [t for t in args.tools if t not in PEERS]

@@ -78,9 +78,9 @@ class TaggingConfig:
     article about another company do not tag it."""
     theme_share: float = 0.4
     """A theme other than the best must reach this share of the best theme's score."""
-    theme_share_pivot: float = 0.0
-    """Above this best-theme score the share rules see a damped score (0: off)."""
-    theme_share_exponent: float = 1.0
+    theme_distinct: int = 4
+    """A theme named by this many different plain keywords is discussed, not mentioned in
+    passing: theme_share does not apply to it."""
     broad_share: float = 0.6
     """The same for a `broad` theme (energy transition): it is filed under only when no
     specific theme clearly dominates."""
@@ -89,9 +89,9 @@ class TaggingConfig:
     article's best theme) or "never"."""
     source_tag_weight: float = 3.0
     """Score a mapped source tag (the feed's own tag or category) adds to its theme."""
-    source_tag_alone_weight: float = 3.0
-    """The same when no plain keyword of the theme is in the title or text: a feed's tags
-    are often about the site, not the post."""
+    source_tag_alone_weight: float = 0.0
+    """The same when no keyword of the theme is in the title or text at all: a feed's tags
+    are often about the site or the series, not the post."""
     max_themes: int = 3
 
 

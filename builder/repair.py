@@ -38,10 +38,14 @@ def repair_title(title: str, body: str) -> tuple[str, str]:
     """
     if "_" not in title or not re.search(r"[\u4e00-\u9fff]", title):
         return title, ""
-    pattern = _gap_pattern(title)
+    core = _loose(title)
+    pattern = None
     for where, candidates in (("heading or image title", title_candidates(body)),
                               ("body text", [_TAG.sub("", _COMMENT.sub("", body[:300_000]))])):
         for candidate in candidates:
+            if core not in _loose(candidate):
+                continue  # cheap test first: compiling the gap pattern is not
+            pattern = pattern or _gap_pattern(title)
             m = pattern.search(candidate)
             if m and all(g and g != "_" for g in m.groups()):
                 fills = iter(m.groups())
@@ -71,6 +75,14 @@ def _repair_by_phrases(title: str, body: str) -> tuple[str, str]:
         out += [m.group(1), phrase, m.group(2), parts[i + 1]]
         seen.append(m.group(0))
     return "".join(out), f"each quoted phrase appears quoted in the body: {', '.join(seen)}"
+
+
+_LOOSE = re.compile(r"[\s_、，,·" + re.escape(_QUOTES) + "]+")
+
+
+def _loose(text: str) -> str:
+    """Text without quotes, `_`, list commas and spaces: what must match around the gaps."""
+    return _LOOSE.sub("", text)
 
 
 def _gap_pattern(title: str) -> re.Pattern:

@@ -327,9 +327,11 @@ _LIST_GAP_MAX = 12
 _BRACKETS = r"[ \t\-–—(（)）\[\]【】\"“”'‘’「」『』:：,，/]*"
 _APPOSITION = re.compile(
     _BRACKETS + r"(?:股份有限公司|有限责任公司|有限公司|公司|集团|ag|se|gmbh|inc\.?|ltd\.?|plc)?"
-    + _BRACKETS + r"(?:下称|简称|以下简称|hereafter|kurz)?" + _BRACKETS, re.I)
+    + _BRACKETS + r"(?:以下简称|下称|简称|原名|原|hereafter|kurz|formerly|ehemals|vormals)?"
+    + _BRACKETS, re.I)
 """Between two names of one entry that are one mention: "KELAG - Kärntner Elektrizitäts-AG",
-"华为数字能源技术有限公司（下称“华为数字能源”）", "Austrian Power Grid (APG)"."""
+"华为数字能源技术有限公司（下称“华为数字能源”）", "Austrian Power Grid (APG)", a former name
+("中创新航（原中航锂电）")."""
 
 
 def _lead_span(text: str, lead: str) -> int:
@@ -437,14 +439,10 @@ def _in_title(evidence: dict[str, int]) -> bool:
                for label in evidence)
 
 
-def _damped(best: float, cfg: TaggingConfig) -> float:
-    """The best theme's score as the share rules see it: above theme_share_pivot it grows
-    only as its theme_share_exponent power, so that a long article that keeps repeating its
-    main theme still gets its second and third themes."""
-    pivot = cfg.theme_share_pivot
-    if pivot <= 0 or best <= pivot:
-        return best
-    return pivot * (best / pivot) ** cfg.theme_share_exponent
+def _distinct(evidence: dict[str, int]) -> int:
+    """How many different plain keywords name the term (title, lead or body)."""
+    return len({label.split(": ", 1)[1].removesuffix(LISTED).casefold() for label in evidence
+                if not label.startswith("source tag: ") and not label.endswith(AMBIGUOUS)})
 
 
 def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
@@ -480,8 +478,9 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
             else:
                 entry = tax.entry(kind, slug)
                 share = cfg.broad_share if entry is not None and entry.broad \
-                    else 0.0 if _in_title(evidence) else cfg.theme_share
-                if value < cfg.theme_threshold or value < _damped(best[kind], cfg) * share:
+                    else 0.0 if _in_title(evidence) \
+                    or _distinct(evidence) >= cfg.theme_distinct else cfg.theme_share
+                if value < cfg.theme_threshold or value < best[kind] * share:
                     continue
                 if weak_only and cfg.weak_only == "top":
                     continue

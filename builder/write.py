@@ -79,8 +79,10 @@ class Writer:
         if self.old.get(rel) == digest and target.is_file():
             self.unchanged += 1
             return False
-        staged = self.staging / rel
-        staged.parent.mkdir(parents=True, exist_ok=True)
+        # staged flat (one folder, numbered files): no directory tree to create and delete
+        staged = self.staging / f"{len(self.staged)}.page"
+        if not self.staged:
+            self.staging.mkdir(parents=True, exist_ok=True)
         staged.write_bytes(page.body)
         self.staged.append(rel)
         return True
@@ -90,13 +92,16 @@ class Writer:
         if not self.staged and set(self.old) == set(self.new) and self.keys == self.old_keys:
             return 0, 0  # a no-change build touches nothing, not even the manifest
         self.output.mkdir(parents=True, exist_ok=True)
-        for rel in self.staged:
+        made: set[Path] = set()
+        for i, rel in enumerate(self.staged):
             target = self.output / rel
             _inside(self.output, target)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             if target.is_dir():
                 shutil.rmtree(target)
-            os.replace(self.staging / rel, target)
+            os.replace(self.staging / f"{i}.page", target)
         removed = 0
         for rel in sorted(set(self.old) - set(self.new)):
             target = self.output / rel

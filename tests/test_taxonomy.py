@@ -296,12 +296,24 @@ def test_a_name_in_apposition_is_one_mention(small):
     text = "Die KELAG - Kärntner Elektrizitäts-Aktiengesellschaft investiert."
     assert taxonomy.score("", text, "", (), small, CFG)[("company", "kelag")][0] \
         == CFG.body_weight
+    former = "Kärntner Elektrizitäts-Aktiengesellschaft (ehemals KELAG) investiert."
+    assert taxonomy.score("", former, "", (), small, CFG)[("company", "kelag")][0] \
+        == CFG.body_weight
 
 
 def test_source_tags_map_to_themes_case_insensitively(small):
-    scores = taxonomy.score("", "Ein Text.", "", ("photovoltaik", "Österreich"), small, CFG)
-    assert scores == {("theme", "solar"): (CFG.source_tag_weight,
-                                           {"source tag: photovoltaik": 1})}
+    scores = taxonomy.score("", "Eine Photovoltaik-Anlage.", "", ("photovoltaik", "Österreich"),
+                            small, CFG)
+    assert scores == {("theme", "solar"): (CFG.body_weight + CFG.source_tag_weight,
+                                           {"body: Photovoltaik": 1,
+                                            "source tag: photovoltaik": 1})}
+
+
+def test_a_source_tag_alone_weighs_less(small):
+    """A feed's tag with no word of the theme in the post is about the feed, not the post."""
+    scores = taxonomy.score("", "Ein Text.", "", ("PV",), small, CFG)
+    assert scores == {("theme", "solar"): (CFG.source_tag_alone_weight, {"source tag: PV": 1})}
+    assert CFG.source_tag_alone_weight < CFG.top_theme_threshold
 
 
 def test_a_source_tag_corroborates_an_ambiguous_keyword(small):
@@ -336,6 +348,18 @@ def test_a_second_theme_must_not_be_dwarfed_unless_in_the_title(small):
     assert terms(taxonomy.tag("", text, "", (), small, CFG), "theme") == ["batteries"]
     assert terms(taxonomy.tag("Photovoltaik", text, "", (), small, CFG), "theme") \
         == ["batteries", "solar"]
+
+
+def test_a_theme_named_by_several_keywords_is_not_dwarfed(small, tmp_path):
+    themes = THEMES.replace("keywords: [Photovoltaik]",
+                            "keywords: [Photovoltaik, PV-Anlage, Solarstrom, Solarmodul]")
+    tax, _ = make(tmp_path, themes=themes)
+    text = "锂电池。" * 30 + "Photovoltaik hilft. Die PV-Anlage läuft. Solarstrom fließt."
+    assert terms(taxonomy.tag("", text, "", (), tax, replace(CFG, theme_distinct=4)),
+                 "theme") == ["batteries"]
+    text += " Ein Solarmodul."
+    assert terms(taxonomy.tag("", text, "", (), tax, replace(CFG, theme_distinct=4)),
+                 "theme") == ["batteries", "solar"]
 
 
 def test_a_broad_theme_only_without_a_dominant_specific_theme(small):

@@ -234,8 +234,7 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
     return BuildResult(
         written=written, unchanged=writer.unchanged, removed=removed,
         articles=len(site.by_id), skipped=files - len(articles), problems=tuple(problems),
-        timings=tuple(timer.marks), output=str(output), ok=True, reused=reused,
-        pages=tuple(sorted(writer.new)))
+        timings=tuple(timer.marks), output=str(output), ok=True, reused=reused)
 
 
 def _template_position(exc: BaseException) -> tuple[str, int | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -203,5 +203,3 @@ class BuildResult:
     """False when the build was aborted and the output left as it was."""
     reused: int = 0
     """Articles taken from the cache."""
-    pages: tuple[str, ...] = field(default=())
-    """Output paths of every page of the site (for counts and the serve loop)."""

@@ -237,8 +237,7 @@ class Renderer:
                                                           for s, t in site.terms[k].items())),
                        self.topics_page)
         yield self.job(urls.search(cfg), ("search",), partial(
-            self.render, "search", urls.search(cfg), "搜索 Search", frozenset(),
-            filters=self.search_filters()))
+            self.render, "search", urls.search(cfg), "搜索 Search", frozenset()))
         yield self.job(urls.not_found(), ("404",), partial(self.render, "404", urls.not_found(), "404",
                                                            frozenset()))
         yield self.feed(urls.home(), cfg.title, [a.id for a in site.articles])
@@ -358,9 +357,6 @@ class Renderer:
                  "url": self.href(urls.term(self.cfg, kind, t.slug))} for t in terms]})
         return self.render("topics", urls.topics(self.cfg), "全部主题 All topics",
                            frozenset({"terms:company", "terms:theme"}), groups=groups)
-
-    def search_filters(self) -> list[str]:
-        return ["company", "theme", "year"]
 
     def feed(self, listing: str, title: str, ids) -> Job:
         entries = list(ids)[:FEED_ENTRIES]

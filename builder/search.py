@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from .model import Problem
@@ -51,6 +50,3 @@ def build_index(output: Path, state: Path) -> list[Problem]:
     shutil.rmtree(old, ignore_errors=True)
     return []
 
-
-if __name__ == "__main__":  # pragma: no cover
-    print(binary(), file=sys.stderr)

@@ -7,16 +7,16 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import index, render, search, sources, taxonomy, urls
-from .cache import Cache
+from . import fingerprint, index, render, search, sources, taxonomy, urls
+from .cache import Cache, code_version
 from .config import Config
 from .feeds import sitemap
 from .model import Article, BuildResult, Page, Problem, SourceFile
-from .process import process
-from .write import Writer
+from .write import Writer, manifest_files
 
 POOL_MIN = 48
 """Fewer articles to process than this are processed in-line: a pool costs more to start."""
@@ -48,6 +48,8 @@ class Session:
     def cache(self, folder: Path, key: str) -> Cache:
         if self._cache is None or self._cache.folder != folder or \
                 not self._cache.key.startswith(key + ":"):
+            if self._cache is not None:
+                self._cache.close()
             self._cache = Cache(folder, key)
         else:
             self._cache.rollover()
@@ -65,43 +67,50 @@ class _Timer:
         self.start = now
 
 
-def load_articles(cfg: Config, tax: taxonomy.Taxonomy, cache: Cache | None,
-                  progress: Progress | None = None, jobs: int | None = None
-                  ) -> tuple[list[Article], list[Problem], int, int]:
-    """Read every content file and run the per-article stages (cached, pooled).
+def scan_content(cfg: Config) -> list[tuple[str, int, int]]:
+    """(path, mtime_ns, size) of every content file."""
+    return sources.scan(cfg.path("content_dir"), exclude=(
+        cfg.path("taxonomy_dir"), cfg.path("output_dir"), state_dir(cfg)))
 
-    Returns (articles, problems, files found, results reused from the cache)."""
+
+def load_articles(cfg: Config, tax: taxonomy.Taxonomy, cache: Cache | None,
+                  progress: Progress | None = None, jobs: int | None = None,
+                  found: list[tuple[str, int, int]] | None = None,
+                  ) -> tuple[list[Article], list[Problem], int, int]:
+    """Read every content file (`found`: from `scan_content`) and run the per-article stages
+    (cached, pooled). Returns (articles, problems, files found, results reused from the cache)."""
     content = cfg.path("content_dir")
-    rels = sources.discover(content, exclude=(cfg.path("taxonomy_dir"), cfg.path("output_dir"),
-                                              state_dir(cfg)))
+    found = scan_content(cfg) if found is None else found
+    rels = [rel for rel, _, _ in found]
     problems: list[Problem] = []
     results: dict[str, tuple[Article | None, tuple[Problem, ...]]] = {}
     todo: list[SourceFile] = []
-    for rel in rels:
+    for rel, mtime_ns, size in found:
         if cache is not None:
-            stat = sources.stat(content, rel)
-            digest = cache.known_digest(rel, *stat) if stat else None
+            digest = cache.known_digest(rel, mtime_ns, size)
             hit = cache.get(rel, digest) if digest else None
             if hit is not None:  # unchanged since the last build: not even read
-                results[rel] = hit
-                cache.note_stat(rel, *stat, digest)
+                results[rel] = hit if cache.tagged_with(rel) == tax.key else \
+                    cache.retag(rel, tax, cfg)
                 continue
         item = sources.read(content, rel)
         if isinstance(item, Problem):
             problems.append(item)
             continue
-        if cache is not None:
-            cache.note_stat(rel, item.mtime_ns, len(item.data), item.digest)
         hit = cache.get(item.path, item.digest) if cache else None
-        if hit is not None:
-            results[item.path] = hit
+        if hit is not None:  # touched, same content
+            cache.note_stat(item.path, item.mtime_ns, len(item.data))
+            results[item.path] = hit if cache.tagged_with(item.path) == tax.key else \
+                cache.retag(item.path, tax, cfg)
         else:
             todo.append(item)
     reused = len(results)
-    for src, result in zip(todo, _run(todo, cfg, tax, progress, jobs), strict=True):
-        results[src.path] = result
-        if cache is not None:
-            cache.put(src.path, src.digest, result)
+    for src, (article, found_, tag_input) in zip(todo, _run(todo, cfg, tax, progress, jobs),
+                                                  strict=True):
+        results[src.path] = (article, found_) if cache is None else cache.put(
+            src.path, src.digest, src.mtime_ns, len(src.data), (article, found_), tag_input, tax.key)
+    if cache is not None:
+        cache.flush()
     articles = []
     for rel in rels:
         if rel in results:
@@ -117,7 +126,7 @@ def _run(todo: list[SourceFile], cfg: Config, tax: taxonomy.Taxonomy,
     workers = jobs or os.cpu_count() or 1
     if len(todo) < POOL_MIN or workers == 1:
         for i, src in enumerate(todo, 1):
-            yield process(src, cfg, tax)
+            yield _process(src, cfg, tax)
             if progress and i % 50 == 0:
                 progress("articles", i, len(todo))
         return
@@ -139,7 +148,13 @@ def _init_worker(cfg: Config, tax: taxonomy.Taxonomy) -> None:
 
 def _worker_process(src: SourceFile):
     cfg, tax = _WORKER["args"]
-    return process(src, cfg, tax)
+    return _process(src, cfg, tax)
+
+
+def _process(src: SourceFile, cfg: Config, tax: taxonomy.Taxonomy):
+    from .process import process_keeping_tag_input  # slow to load: only when there is work
+
+    return process_keeping_tag_input(src, cfg, tax)
 
 
 RENDER_POOL_MIN = 300
@@ -148,15 +163,19 @@ _RENDER: list = []
 """The jobs a forked render worker reads (inherited from the parent, never pickled)."""
 
 
-def render_pages(stale: list[render.Job], jobs: int | None) -> Iterable[tuple[Page, str]]:
+def render_pages(stale: list[render.Job], jobs: int | None,
+                 before_fork: Callable[[], None] | None = None) -> Iterable[tuple[Page, str]]:
     """Render the pages whose input changed, on every core when there are many. Workers are
-    forked so they share the parent's Site instead of receiving a copy of it."""
+    forked so they share the parent's Site instead of receiving a copy of it (`before_fork`
+    closes what must not cross a fork, such as a database connection)."""
     workers = jobs or os.cpu_count() or 1
     if len(stale) < RENDER_POOL_MIN or workers == 1 or "fork" not in mp.get_all_start_methods():
         for job in stale:
             yield job.make(), job.key
         return
     _RENDER[:] = stale
+    if before_fork:
+        before_fork()
     try:
         with mp.get_context("fork").Pool(workers) as pool:
             for i, page in enumerate(pool.imap(_render_one, range(len(stale)), chunksize=16)):
@@ -185,16 +204,41 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
         return _failed([Problem(str(content), None, "error", "content-missing",
                                 "the content folder does not exist")], timer, output)
 
+    search_index = cfg.search if search_index is None else search_index
+    found = scan_content(cfg)
+    print_ = fingerprint.compute(cfg, found, render.theme_folders(cfg), code_version(),
+                                 now or datetime.now(UTC), search_index)
+    done = fingerprint.load(state, print_, output, manifest_files(state))
+    if done is not None and (not search_index or (output / "pagefind").is_dir()):
+        timer("unchanged")
+        return replace(done, timings=tuple(timer.marks))
+    fingerprint.forget(state)
+
     tax, problems = session.taxonomy(cfg.path("taxonomy_dir")) if session else \
         taxonomy.load(cfg.path("taxonomy_dir"))
     if any(p.severity == "error" for p in problems):
         return _failed(problems, timer, output)
     timer("taxonomy")
 
-    key = f"{cfg.process_key}:{tax.key}"
+    key = cfg.process_key  # not the taxonomy's: a taxonomy edit re-tags cached articles
     cache = session.cache(state, key) if session else Cache(state, key)
-    articles, found, files, reused = load_articles(cfg, tax, cache, progress, jobs)
-    problems += found
+    try:
+        result = _build(cfg, tax, problems, cache, timer, progress=progress, now=now, jobs=jobs,
+                        search_index=search_index, found=found)
+        if result.ok:
+            fingerprint.store(state, print_, result)
+        return result
+    finally:
+        if session is None:
+            cache.close()
+
+
+def _build(cfg: Config, tax: taxonomy.Taxonomy, problems: list[Problem], cache: Cache,
+           timer: _Timer, *, progress: Progress | None, now: datetime | None, jobs: int | None,
+           search_index: bool, found: list[tuple[str, int, int]]) -> BuildResult:
+    output, state = cfg.path("output_dir"), state_dir(cfg)
+    articles, read_problems, files, reused = load_articles(cfg, tax, cache, progress, jobs, found)
+    problems += read_problems
     timer("articles")
 
     site, index_problems = index.index(articles, cfg, tax, now or datetime.now(UTC))
@@ -205,14 +249,15 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
     writer = Writer(output, state)
     try:
         theme = render.load_theme(cfg)
-        renderer = render.Renderer(site, cfg, tax, theme, search=cfg.search)
+        renderer = render.Renderer(site, cfg, tax, theme, search=cfg.search,
+                                   body=lambda a: cache.body(a.id))
         locations, stale = [], []
         for job in renderer.jobs():
             if not writer.current(job.out_path, job.key):
                 stale.append(job)
             if job.out_path.endswith(".html") and job.url != urls.not_found():
                 locations.append(urls.absolute(cfg, job.url))
-        for page, key in render_pages(stale, jobs):
+        for page, key in render_pages(stale, jobs, before_fork=cache.close):
             writer.add(page, key)
         writer.add(Page("/sitemap.xml", "sitemap.xml", sitemap(locations)))
         timer("render")
@@ -224,10 +269,9 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
                                 f"{type(exc).__name__}: {exc}; the output was left unchanged"))
         return _failed(problems, timer, output)
     timer("write")
-    cache.save(background=session is not None)
+    cache.save()
 
-    if (cfg.search if search_index is None else search_index) and (written or removed or
-                                                                   not (output / "pagefind").is_dir()):
+    if search_index and (written or removed or not (output / "pagefind").is_dir()):
         problems += search.build_index(output, state)
         timer("search")
 

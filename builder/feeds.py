@@ -9,9 +9,10 @@ from .model import Article
 
 
 def atom(cfg: Config, title: str, self_url: str, page_url: str,
-         entries: list[tuple[Article, str]]) -> bytes:
-    """An Atom 1.0 feed (RFC 4287): newest entries first, full cleaned body as content."""
-    updated = max((a.updated or a.date for a, _ in entries), default=None)
+         entries: list[tuple[Article, str, str]]) -> bytes:
+    """An Atom 1.0 feed (RFC 4287): newest entries first, full cleaned body as content.
+    `entries`: (article, its absolute URL, its body HTML)."""
+    updated = max((a.updated or a.date for a, _, _ in entries), default=None)
     stamp = updated.isoformat() if updated else "1970-01-01T00:00:00+00:00"
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(cfg.language)}>',
@@ -24,7 +25,7 @@ def atom(cfg: Config, title: str, self_url: str, page_url: str,
            "<generator>green-archive</generator>"]
     if cfg.description:
         out.append(f"<subtitle>{escape(cfg.description)}</subtitle>")
-    for a, url in entries:
+    for a, url, html in entries:
         out += ["<entry>",
                 f"<title>{escape(a.title)}</title>",
                 f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>",
@@ -34,7 +35,7 @@ def atom(cfg: Config, title: str, self_url: str, page_url: str,
         for name in a.authors or ((a.source,) if a.source else ()):
             out.append(f"<author><name>{escape(name)}</name></author>")
         out += [f"<summary>{escape(a.excerpt)}</summary>",
-                f"<content type=\"html\">{escape(a.html)}</content>",
+                f"<content type=\"html\">{escape(html)}</content>",
                 "</entry>"]
     out.append("</feed>")
     return ("\n".join(out) + "\n").encode()

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from . import textutil, urls
 from .config import Config, DuplicatesConfig
 from .model import KINDS, Article, Problem, Site, Term
-from .process import SKETCH_TEXT
 from .taxonomy import Taxonomy
 
 RELATED = 5
@@ -54,7 +53,7 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
     sources: dict[str, tuple[str, list[str]]] = {}
     for a in canonical:
         if a.source:
-            slug = textutil.slugify(a.source, 60) or "source"
+            slug = textutil.source_slug(a.source)
             name, ids = sources.setdefault(slug, (a.source, []))
             ids.append(a.id)
     years: dict[int, list[str]] = defaultdict(list)
@@ -84,14 +83,17 @@ def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], l
     """Two articles may not share a URL: the older keeps it, later ones get `-2`, `-3`…
     (oldest first, so adding a newer article never renames an older one)."""
     taken: set[str] = set()
+    tried: dict[str, int] = {}
+    """url → the last suffix tried for it: many copies of one title stay linear."""
     out: dict[str, Article] = {}
     problems = []
     for a in sorted(ordered, key=lambda a: (a.date.timestamp(), a.id)):
         url = urls.article(cfg, a)
         if url in taken:
-            n = 2
-            while urls.article(cfg, replace(a, slug=f"{a.slug}-{n}")) in taken:
+            n = tried.get(url, 1) + 1
+            while urls.article_at(cfg, a.date, f"{a.slug}-{n}") in taken:
                 n += 1
+            tried[url] = n
             problems.append(Problem(a.id, None, "warning", "slug-collision",
                                     f"slug `{a.slug}` is taken at {url}; using `{a.slug}-{n}`"))
             a = replace(a, slug=f"{a.slug}-{n}")
@@ -120,7 +122,7 @@ def same_story(a: Article, b: Article, rules: DuplicatesConfig) -> bool:
         return True
     if j < rules.rewrite_jaccard or abs(a.date - b.date) > timedelta(days=rules.window_days):
         return False
-    na, nb = min(a.chars, SKETCH_TEXT), min(b.chars, SKETCH_TEXT)
+    na, nb = min(a.chars, textutil.SKETCH_TEXT), min(b.chars, textutil.SKETCH_TEXT)
     containment = j * (na + nb) / ((1 + j) * max(1, min(na, nb)))
     return containment >= rules.containment
 
@@ -173,39 +175,29 @@ def _related(articles: tuple[Article, ...], terms: dict[str, dict[str, Term]]
              ) -> dict[str, tuple[str, ...]]:
     """Articles sharing companies (weight 2) and themes (weight 1), nearest in time first.
     Only neighbours in each term's date-ordered list are looked at, so the cost stays linear."""
-    position = {a.id: i for i, a in enumerate(articles)}
     stamp = {a.id: a.date.timestamp() for a in articles}
+    where: dict[tuple[str, str], dict[str, int]] = {
+        (kind, slug): {i: n for n, i in enumerate(term.article_ids)}
+        for kind in KINDS for slug, term in terms[kind].items()}
     related: dict[str, tuple[str, ...]] = {}
     weight = {"company": 2.0, "theme": 1.0}
     for a in articles:
         scores: dict[str, float] = defaultdict(float)
         for kind in KINDS:
+            w = weight[kind]
             for slug in a.terms(kind):
                 term = terms[kind].get(slug)
                 if term is None:
                     continue
-                ids = term.article_ids
-                here = _find(ids, a.id, position)
-                for other in ids[max(0, here - NEIGHBOUR_WINDOW): here + NEIGHBOUR_WINDOW + 1]:
-                    if other != a.id:
-                        scores[other] += weight[kind]
+                here = where[(kind, slug)][a.id]
+                for other in term.article_ids[max(0, here - NEIGHBOUR_WINDOW): here + NEIGHBOUR_WINDOW + 1]:
+                    scores[other] += w
+        scores.pop(a.id, None)
         here = stamp[a.id]
         ranked = heapq.nsmallest(RELATED, scores.items(),
                                  key=lambda kv: (-kv[1], abs(stamp[kv[0]] - here), kv[0]))
         related[a.id] = tuple(o for o, _ in ranked)
     return related
-
-
-def _find(ids: tuple[str, ...], target: str, position: dict[str, int]) -> int:
-    lo, hi = 0, len(ids)
-    p = position[target]
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if position[ids[mid]] < p:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def _neighbours(articles: tuple[Article, ...]) -> dict[str, tuple[str | None, str | None]]:

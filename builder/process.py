@@ -11,39 +11,68 @@ from pathlib import PurePosixPath
 from . import repair, textutil
 from .clean import clean_html, markdown_to_html
 from .config import Config
-from .model import Article, Draft, Problem, SourceFile
+from .model import Article, Draft, Problem, SourceFile, TagInput
 from .parse import parse
 from .taxonomy import Taxonomy, tag
 
 SKETCH_SIZE = 64
-SKETCH_TEXT = 6000
 """Characters of text a duplicate sketch looks at: a story's opening identifies it."""
 _MD_H1 = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.M)
 _HTML_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
 
 
+Processed = tuple[Article | None, tuple[Problem, ...], TagInput | None]
+
+
 def process(src: SourceFile, cfg: Config, tax: Taxonomy) -> tuple[Article | None,
                                                                    tuple[Problem, ...]]:
     """parse → repair title → clean → resolve date → measure → tag. Never raises for bad
     input: an unexpected exception becomes an `internal` problem for this file only."""
+    article, problems, _ = process_keeping_tag_input(src, cfg, tax)
+    return article, problems
+
+
+def process_keeping_tag_input(src: SourceFile, cfg: Config, tax: Taxonomy) -> Processed:
+    """`process`, also returning what tagging read (for the cache: see `retag`)."""
     try:
-        return _process(src, cfg, tax)
+        article, problems, tag_input = _untagged(src, cfg)
+        if article is None or tag_input is None:
+            return article, problems, tag_input
+        article, problems = retag(article, problems, tag_input, tax, cfg)
+        return article, problems, tag_input
     except Exception as exc:  # noqa: BLE001 - the pool boundary: one file never stops a build
         return None, (Problem(src.path, None, "error", "internal",
                               f"{type(exc).__name__}: {exc}"[:300],
-                              "please report this file: it exposed a bug in the builder"),)
+                              "please report this file: it exposed a bug in the builder"),), None
 
 
-def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
+def retag(article: Article, problems: tuple[Problem, ...], given: TagInput, tax: Taxonomy,
+          cfg: Config) -> tuple[Article, tuple[Problem, ...]]:
+    """Tag an article with `tax` (again): the only per-article stage a taxonomy edit redoes."""
+    kept = [p for p in problems if p.code != "unknown-term"]
+    add = {"company": given.companies, "theme": given.themes}
+    for kind, slugs in add.items():
+        for slug in slugs:
+            if tax.entry(kind, slug) is None:
+                kept.append(Problem(article.id, None, "warning", "unknown-term",
+                                    f"front matter names {kind} `{slug}`, which is not in "
+                                    "the taxonomy (ignored)"))
+    tags = tag(article.title, given.text, given.lead, article.source_tags + article.categories,
+               tax, cfg.tagging, add=add,
+               exclude={"company": given.exclude_companies, "theme": given.exclude_themes})
+    return replace(article, tags=tags, problems=tuple(kept)), tuple(kept)
+
+
+def _untagged(src: SourceFile, cfg: Config) -> Processed:
     draft = parse(src, cfg)
     if isinstance(draft, list):
-        return None, tuple(draft)
+        return None, tuple(draft), None
     problems = list(draft.problems)
     meta = draft.meta
     if meta.draft:
         return None, (*problems, Problem(src.path, None, "warning", "draft",
-                                         "marked as a draft (not built)"))
+                                         "marked as a draft (not built)")), None
     body_html = draft.body if draft.body_format == "html" else markdown_to_html(draft.body)
 
     title = meta.title or _first_heading(draft)
@@ -63,7 +92,7 @@ def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
         if not title:
             return None, (*problems, Problem(src.path, None, "error", "title-missing",
                                              "no title in the front matter, no heading and no text "
-                                             "in the body", "add `title:` to the front matter"))
+                                             "in the body", "add `title:` to the front matter")), None
         problems.append(Problem(src.path, None, "warning", "title-missing",
                                 f"no title or heading; using {origin}: {title[:60]!r}",
                                 "add `title:` to the front matter"))
@@ -75,23 +104,13 @@ def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
                                               expected=not draft.has_front_matter)
     problems += date_problems
     if meta.date is None:
-        return None, tuple(problems)
+        return None, tuple(problems), None
     if not cleaned.text.strip():
         problems.append(Problem(src.path, draft.body_line, "warning", "empty-body",
                                 "the body is empty"))
 
     excerpt_source = meta.description or facts.abstract or cleaned.first_paragraph \
         or cleaned.text
-    add = {"company": meta.companies, "theme": meta.themes}
-    for kind, slugs in add.items():
-        for slug in slugs:
-            if tax.entry(kind, slug) is None:
-                problems.append(Problem(src.path, None, "warning", "unknown-term",
-                                        f"front matter names {kind} `{slug}`, which is not in "
-                                        "the taxonomy (ignored)"))
-    tags = tag(title, cleaned.text, cleaned.first_paragraph, meta.tags + meta.categories, tax,
-               cfg.tagging, add=add,
-               exclude={"company": meta.exclude_companies, "theme": meta.exclude_themes})
     return Article(
         id=src.path,
         slug=meta.slug or (textutil.unicode_slug(title) if cfg.slugs == "unicode"
@@ -111,12 +130,12 @@ def _process(src: SourceFile, cfg: Config, tax: Taxonomy):
         reading_minutes=textutil.reading_minutes(cleaned.text),
         categories=meta.categories,
         source_tags=meta.tags,
-        tags=tags,
         sketch=sketch(cleaned.text, cfg.duplicates.shingle),
         updated=meta.updated,
         problems=tuple(problems),
         digest=src.digest,
-    ), tuple(problems)
+    ), tuple(problems), TagInput(cleaned.text, cleaned.first_paragraph, meta.companies,
+                                 meta.themes, meta.exclude_companies, meta.exclude_themes)
 
 
 def _first_heading(draft: Draft) -> str:
@@ -168,7 +187,7 @@ def sketch(text: str, size: int) -> tuple[int, ...]:
     """Bottom-k MinHash of the text's character shingles: the SKETCH_SIZE smallest crc32
     values. Two sketches estimate the Jaccard similarity of the texts (duplicates)."""
     # crc32 rather than hash(): the sketch must be the same in every process and build.
-    flat = _SHINGLE_STRIP.sub("", text[:SKETCH_TEXT]).lower()
+    flat = _SHINGLE_STRIP.sub("", text[:textutil.SKETCH_TEXT]).lower()
     if len(flat) < 50:
         return ()
     hashes = {zlib.crc32(flat[i:i + size].encode()) for i in range(len(flat) - size + 1)}

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import feeds, urls
+from . import feeds, textutil, urls
 from .config import Config
 from .model import KINDS, Article, Page, Site
 from .taxonomy import Taxonomy
@@ -47,12 +47,24 @@ class Theme:
     key: str
 
 
-def load_theme(cfg: Config) -> Theme:
-    """Site templates (`templates_dir`) override the theme's, file by file."""
+def _theme_dir(cfg: Config) -> Path:
     theme_dir = Path(cfg.root) / cfg.themes_dir / cfg.theme
     if not (theme_dir / "templates").is_dir():
         packaged = Path(__file__).resolve().parent.parent / "themes" / cfg.theme
         theme_dir = packaged if (packaged / "templates").is_dir() else theme_dir
+    return theme_dir
+
+
+def theme_folders(cfg: Config) -> list[Path]:
+    """Every folder a build reads templates and static files from."""
+    theme_dir = _theme_dir(cfg)
+    return [Path(cfg.root) / cfg.templates_dir, theme_dir / "templates", Path(cfg.root) / "static",
+            theme_dir / "static"]
+
+
+def load_theme(cfg: Config) -> Theme:
+    """Site templates (`templates_dir`) override the theme's, file by file."""
+    theme_dir = _theme_dir(cfg)
     folders = [Path(cfg.root) / cfg.templates_dir, theme_dir / "templates"]
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders if f.is_dir()]),
@@ -93,11 +105,14 @@ class Renderer:
     """Turns the Site into pages. Holds only read-only inputs; `pages()` is a generator."""
 
     def __init__(self, site: Site, cfg: Config, tax: Taxonomy, theme: Theme,
-                 search: bool = True):
+                 search: bool = True, body: Callable[[Article], str] | None = None):
         self.site, self.cfg, self.tax, self.theme = site, cfg, tax, theme
+        self.body = body or (lambda a: a.html)
+        """An article's body HTML (the build reads it from the cache when needed)."""
         self.search = search
         self.lang = cfg.language
-        self._stamps: dict[str, tuple] = {}
+        self._stamps: dict[str, str] = {}
+        self._urls: dict[str, str] = {}
         self._cards: dict[str, dict] = {}
         from .cache import code_version
 
@@ -128,6 +143,13 @@ class Renderer:
     def href(self, url: str) -> str:
         return urls.href(self.cfg, url)
 
+    def url_of(self, a: Article) -> str:
+        """An article's URL (cached: listings, feeds and the sitemap all ask)."""
+        hit = self._urls.get(a.id)
+        if hit is None:
+            hit = self._urls[a.id] = urls.article(self.cfg, a)
+        return hit
+
     def term_name(self, kind: str, slug: str) -> str:
         entry = self.tax.entry(kind, slug)
         return entry.name(self.lang) if entry else slug
@@ -139,9 +161,7 @@ class Renderer:
     def source_of(self, a: Article) -> dict | None:
         if not a.source:
             return None
-        from .textutil import slugify
-
-        slug = slugify(a.source, 60) or "source"
+        slug = textutil.source_slug(a.source)
         return {"name": a.source, "url": self.href(urls.source(self.cfg, slug))}
 
     def card(self, a: Article) -> dict:
@@ -153,7 +173,7 @@ class Renderer:
 
     def _card(self, a: Article) -> dict:
         return {
-            "id": a.id, "title": a.title, "url": self.href(urls.article(self.cfg, a)),
+            "id": a.id, "title": a.title, "url": self.href(self.url_of(a)),
             "date_iso": a.date.isoformat(), "date": local_date(a.date, a.language or self.lang, self.cfg),
             "excerpt": a.excerpt, "source": self.source_of(a), "lang": a.language,
             "companies": self.terms_of(a, "company"), "themes": self.terms_of(a, "theme"),
@@ -174,13 +194,13 @@ class Renderer:
         for job in self.jobs():
             yield job.make()
 
-    def stamp(self, article_id: str) -> tuple:
+    def stamp(self, article_id: str) -> str:
         """What a page shows of an article: its content (digest), URL and filed terms."""
         hit = self._stamps.get(article_id)
         if hit is None:
             a = self.site.by_id[article_id]
-            hit = (a.digest or a.id, a.slug, tuple(t for k in KINDS for t in a.terms(k)
-                                                  if t in self.site.terms[k]))
+            hit = "\x1f".join((a.digest or a.id, a.slug, *(t for k in KINDS for t in a.terms(k)
+                                                             if t in self.site.terms[k])))
             self._stamps[article_id] = hit
         return hit
 
@@ -201,7 +221,7 @@ class Renderer:
             older, newer = site.neighbours.get(a.id, (None, None))
             around = [i for i in (older, newer, site.duplicate_of.get(a.id))
                       if i] + list(site.related.get(a.id, ())) + list(site.duplicates.get(a.id, ()))
-            yield self.job(urls.article(cfg, a),
+            yield self.job(self.url_of(a),
                            ("article", self.stamp(a.id), older, newer,
                             tuple((i, self.stamp(i)) for i in around)),
                            partial(self.article_page, a))
@@ -258,15 +278,16 @@ class Renderer:
         copies = [site.by_id[i] for i in site.duplicates.get(a.id, ())]
         original = site.by_id.get(site.duplicate_of.get(a.id, ""))
         related = [self.card(site.by_id[i]) for i in site.related.get(a.id, ())]
+        html = self.body(a)
         ctx = {
             "article": {
                 **self.card(a),
-                "html": Markup(a.html),
+                "html": Markup(html),
                 "authors": a.authors,
                 "image": a.image if a.image.startswith(("http://", "https://")) else "",
                 # the lead image, unless the body already shows it
                 "lead_image": a.image if a.image.startswith(("http://", "https://"))
-                and _image_key(a.image) not in a.html else "",
+                and _image_key(a.image) not in html else "",
                 "source_url": a.source_url,
                 "chars": a.chars,
                 "year": a.date.astimezone(self.cfg.tz).year,
@@ -281,9 +302,9 @@ class Renderer:
         }
         deps = frozenset({a.id, *(i for i in (older, newer) if i), *site.related.get(a.id, ()),
                           *site.duplicates.get(a.id, ()), *([original.id] if original else [])})
-        page = self.render("article", urls.article(self.cfg, a), a.title, deps, **ctx,
-                           canonical_override=urls.absolute(self.cfg, urls.article(
-                               self.cfg, original)) if original else "")
+        page = self.render("article", self.url_of(a), a.title, deps, **ctx,
+                           canonical_override=urls.absolute(self.cfg, self.url_of(
+                               original)) if original else "")
         return page
 
     def listing(self, base: str, title: str, ids: list[str], **extra) -> Iterator[Job]:
@@ -368,7 +389,7 @@ class Renderer:
         entries = [self.site.by_id[i] for i in ids]
         body = feeds.atom(self.cfg, title, urls.absolute(self.cfg, urls.feed(listing)),
                           urls.absolute(self.cfg, listing),
-                          [(a, urls.absolute(self.cfg, urls.article(self.cfg, a)))
+                          [(a, urls.absolute(self.cfg, self.url_of(a)), self.body(a))
                            for a in entries])
         url = urls.feed(listing)
         return Page(url, urls.out_path(url), body, frozenset(ids))
@@ -379,7 +400,7 @@ class Renderer:
         for a in sorted(self.site.by_id.values(), key=lambda a: a.id):
             items.append({
                 "source_path": a.id,
-                "url": urls.absolute(self.cfg, urls.article(self.cfg, a)),
+                "url": urls.absolute(self.cfg, self.url_of(a)),
                 "title": a.title,
                 "date": a.date.isoformat(),
                 "date_evidence": a.date_evidence,

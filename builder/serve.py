@@ -212,12 +212,13 @@ def watch_paths(cfg: Config, config_path: Path) -> list[Path]:
 
 
 def rebuild_loop(reload_config: Callable[[], Config], config_path: Path, state: State,
-                 stop: threading.Event, say: Callable[[str], None]) -> None:
+                 stop: threading.Event, say: Callable[[str], None],
+                 session: Session | None = None) -> None:
     """Wait for changes (watchfiles), rebuild, publish. Errors stay in the page and the
-    terminal; the next good save recovers."""
+    terminal; the next good save recovers. `session`: the first build's (warm caches)."""
     from watchfiles import watch
 
-    session = Session()
+    session = session or Session()
     indexer = SearchIndexer(say)
     cfg = reload_config()
     output, cache = cfg.path("output_dir"), state_dir(cfg)
@@ -260,7 +261,8 @@ def start(cfg: Config, config_path: Path, host: str = "127.0.0.1", port: int = 8
           ) -> tuple[ThreadingHTTPServer, threading.Event, State]:
     """Build once, then serve (and watch) in background threads; returns the server."""
     state = State()
-    result = run(cfg)
+    session = Session()
+    result = run(cfg, session=session)
     state.publish(result)
     server = ThreadingHTTPServer((host, port),
                                  make_handler(cfg.path("output_dir"), urls.base_path(cfg), state))
@@ -273,8 +275,8 @@ def start(cfg: Config, config_path: Path, host: str = "127.0.0.1", port: int = 8
             return load(config_path, content_dir=str(cfg.path("content_dir")),
                         output_dir=str(cfg.path("output_dir")))
 
-        threading.Thread(target=rebuild_loop, args=(reload_config, config_path, state, stop, say),
-                         daemon=True).start()
+        threading.Thread(target=rebuild_loop, args=(reload_config, config_path, state, stop, say,
+                                                    session), daemon=True).start()
     return server, stop, state
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-
-from pypinyin import Style, lazy_pinyin
+from functools import lru_cache
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 LATIN_WORD = re.compile(r"[^\W\d_\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+"
@@ -79,6 +78,8 @@ def slugify(text: str, max_length: int = 80) -> str:
     pos = 0
     for m in _HAN.finditer(text):
         parts.append(text[pos:m.start()])
+        from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 (slow to import: only when needed)
+
         parts.append(" " + " ".join(lazy_pinyin(m.group(), style=Style.NORMAL,
                                                 errors="ignore")) + " ")
         pos = m.end()
@@ -89,3 +90,13 @@ def slugify(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
     return slug
+
+
+SKETCH_TEXT = 6000
+"""Characters of an article's text its duplicate sketch covers."""
+
+
+@lru_cache(maxsize=4096)
+def source_slug(name: str) -> str:
+    """The slug of a source's page (sources repeat on thousands of articles: cached)."""
+    return slugify(name, 60) or "source"

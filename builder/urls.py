@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
 from .config import Config
@@ -13,9 +15,14 @@ def _fill(pattern: str, **values: object) -> str:
 
 
 def article(cfg: Config, a: Article) -> str:
-    local = a.date.astimezone(cfg.tz)
-    return _fill(cfg.urls.article, year=local.year, month=f"{local.month:02d}",
-                 day=f"{local.day:02d}", slug=a.slug)
+    return article_at(cfg, a.date, a.slug)
+
+
+def article_at(cfg: Config, date: datetime, slug: str) -> str:
+    """The URL an article with this date and slug would have."""
+    local = date.astimezone(cfg.tz)
+    return cfg.urls.article.format(year=local.year, month=f"{local.month:02d}",
+                                   day=f"{local.day:02d}", slug=quote(slug, safe="-_.~"))
 
 
 def home() -> str:
@@ -98,7 +105,12 @@ def asset(name: str) -> str:
 
 def base_path(cfg: Config) -> str:
     """The path part of base_url, e.g. `/archive/` for https://example.org/archive/."""
-    path = urlsplit(cfg.base_url).path if "://" in cfg.base_url else cfg.base_url
+    return _base_path(cfg.base_url)
+
+
+@lru_cache(maxsize=16)
+def _base_path(base_url: str) -> str:
+    path = urlsplit(base_url).path if "://" in base_url else base_url
     return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 

@@ -33,6 +33,15 @@ def safe_relative(out_path: str) -> PurePosixPath:
     return PurePosixPath(out_path)
 
 
+def manifest_files(state: Path) -> list[str]:
+    """The files the last build left in the output (relative paths), from its manifest."""
+    try:
+        files = json.loads((state / MANIFEST).read_text(encoding="utf-8")).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [str(k) for k in files] if isinstance(files, dict) else []
+
+
 class Writer:
     def __init__(self, output: Path, state: Path):
         self.output = output.resolve()
@@ -44,6 +53,7 @@ class Writer:
         self.staged: list[str] = []
         shutil.rmtree(self.staging, ignore_errors=True)
         self.unchanged = 0
+        self._base = str(self.output) + os.sep
 
     def _load_manifest(self) -> tuple[dict[str, str], dict[str, str]]:
         try:
@@ -55,14 +65,14 @@ class Writer:
 
     def current(self, out_path: str, key: str) -> bool:
         """True when the page at `out_path` was last built from the same input key and its
-        file is still there: it need not be rendered again."""
-        rel = safe_relative(out_path).as_posix()
-        if self.old_keys.get(rel) != key or rel not in self.old or rel in self.new:
+        file is still there: it need not be rendered again. (Paths in the manifest were
+        checked when they were written, so a matching key needs no new check.)"""
+        if self.old_keys.get(out_path) != key or out_path in self.new or out_path not in self.old:
             return False
-        if not (self.output / rel).is_file():
+        if not os.path.isfile(self._base + out_path):
             return False
-        self.new[rel] = self.old[rel]
-        self.keys[rel] = key
+        self.new[out_path] = self.old[out_path]
+        self.keys[out_path] = key
         self.unchanged += 1
         return True
 

@@ -1,0 +1,84 @@
+"""Is the last build still current? A whole-build fingerprint, checked before any other work.
+
+The fingerprint covers everything a build reads: the builder's code, the settings, the
+taxonomy's and the theme's files, every content file's (path, mtime, size), and the day (dates
+in the future are reported relative to it). When it matches the one the last successful build
+stored and every file that build wrote is still in the output, the build is done: nothing is
+parsed, rendered or written, and the stored report is shown again (like `make`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+from .config import Config
+from .model import BuildResult, Problem
+
+FILE = "fingerprint.json"
+
+
+def _tree(folder: Path) -> list[tuple[str, int, int]]:
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            try:
+                st = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
+            out.append((os.path.join(root, name), st.st_mtime_ns, st.st_size))
+    return out
+
+
+def compute(cfg: Config, content_files: list[tuple[str, int, int]], theme_dirs: list[Path],
+            code: str, now: datetime, search: bool) -> str:
+    """A digest of every input of a build (see the module's docstring)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr((code, repr(cfg), search, now.date().isoformat())).encode())
+    for folder in [cfg.path("taxonomy_dir"), *theme_dirs]:
+        digest.update(repr(_tree(folder)).encode())
+    digest.update(repr(content_files).encode())
+    return digest.hexdigest()
+
+
+def load(state: Path, fingerprint: str, output: Path, written: list[str]) -> BuildResult | None:
+    """The stored result of the last build, if its fingerprint is `fingerprint` and the files
+    it wrote (`written`: paths relative to the output) are all still there."""
+    try:
+        data = json.loads((state / FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
+        return None
+    base = str(output)
+    if not written or not all(os.path.isfile(os.path.join(base, rel)) for rel in written):
+        return None
+    try:
+        result = data["result"]
+        problems = tuple(Problem(**p) for p in result.pop("problems"))
+        return BuildResult(**{**result, "problems": problems, "written": 0, "removed": 0,
+                              "unchanged": result["written"] + result["unchanged"],
+                              "reused": result["articles"] + result["skipped"], "timings": ()})
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def store(state: Path, fingerprint: str, result: BuildResult) -> None:
+    data = {"fingerprint": fingerprint, "result": asdict(result)}
+    data["result"]["timings"] = []
+    state.mkdir(parents=True, exist_ok=True)
+    tmp = state / (FILE + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, state / FILE)
+
+
+def forget(state: Path) -> None:
+    """A build that failed (or is under way) leaves no fingerprint behind."""
+    with contextlib.suppress(OSError):
+        (state / FILE).unlink()

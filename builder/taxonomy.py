@@ -33,6 +33,13 @@ class Entry:
     source_tags: tuple[str, ...] = ()
     broad: bool = False
     """A broad theme (energy transition): tagged only when no specific theme dominates."""
+    themes: tuple[str, ...] = ()
+    """A company's own field (a pure-play wind or battery maker): the themes an article about
+    it is filed under when its text names no theme of its own."""
+    parent: str = ""
+    """A subsidiary's parent company (华为数字能源 → 华为): an article that names the
+    subsidiary in its title or lead and then calls it by the parent's short name is about the
+    subsidiary, so the parent's mentions count for it."""
 
     def name(self, language: str = "zh") -> str:
         return (self.zh or self.en) if language.startswith("zh") else (self.en or self.zh)
@@ -61,8 +68,12 @@ class Taxonomy:
     key: str
     """Hash of the taxonomy files: the cache key part."""
     automaton: object = field(repr=False, compare=False, default=None)
+    """pyahocorasick automaton over the aliases' UTF-8 bytes (see build_automaton)."""
     source_tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     """Folded source tag → the (kind, slug) it means."""
+    folds: re.Pattern | None = field(repr=False, compare=False, default=None)
+    """The characters whose normalised form occurs in some alias (full-width letters,
+    traditional characters): a text without any is matched as it is (see find_mentions)."""
 
     def entry(self, kind: str, slug: str) -> Entry | None:
         return self.entries.get(kind, {}).get(slug)
@@ -94,6 +105,10 @@ def _table() -> dict[int, str]:
 def normalise(text: str) -> str:
     """Width and script folded, same length as `text`."""
     return text.translate(_table())
+
+
+def _fold_one(match: re.Match) -> str:
+    return _table().get(ord(match[0]), match[0])
 
 
 def fold_case(text: str) -> str:
@@ -133,6 +148,16 @@ def load(folder: Path) -> tuple[Taxonomy, list[Problem]]:
         entries[kind] = _load_kind(kind, raw, str(path), problems)
         lines[kind] = _slug_lines(raw.decode("utf-8-sig", "replace"))
     problems += _check_aliases(entries, folder, lines)
+    for slug, entry in entries["company"].items():
+        if entry.parent and (entry.parent == slug or entry.parent not in entries["company"]):
+            problems.append(Problem(str(folder / FILES["company"]), lines["company"].get(slug),
+                                    "error", "taxonomy-entry",
+                                    f"`{slug}`: unknown parent company {entry.parent!r}"))
+        for theme in entry.themes:
+            if theme not in entries["theme"]:
+                problems.append(Problem(str(folder / FILES["company"]),
+                                        lines["company"].get(slug), "error", "taxonomy-entry",
+                                        f"`{slug}`: unknown theme {theme!r} in `themes`"))
     tax = Taxonomy(entries, digest.hexdigest()[:16])
     return build_automaton(tax), problems
 
@@ -195,7 +220,9 @@ def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> di
                     "taxonomy-duplicate-alias")
             seen[k] = alias
         out[slug] = Entry(kind, slug, zh, en, aliases, tuple(a for a in weak if a),
-                          _strings(item.get("source_tags")), item.get("broad") is True)
+                          _strings(item.get("source_tags")), item.get("broad") is True,
+                          _strings(item.get("themes")) if kind == "company" else (),
+                          str(item.get("parent") or "").strip() if kind == "company" else "")
     return out
 
 
@@ -262,32 +289,57 @@ def build_automaton(tax: Taxonomy) -> Taxonomy:
             for tag in entry.source_tags:
                 source_tags[fold_case(normalise(tag))].append((kind, entry.slug))
     for key, patterns in payloads.items():
-        automaton.add_word(key, (len(key), tuple(patterns)))
+        data = _utf8(key)
+        automaton.add_word(data, (len(data), tuple(patterns)))
     if payloads:
         automaton.make_automaton()
     return Taxonomy(tax.entries, tax.key, automaton if payloads else None,
-                    {k: tuple(v) for k, v in source_tags.items()})
+                    {k: tuple(v) for k, v in source_tags.items()},
+                    _folds({ch for key in payloads for ch in key}))
+
+
+def _utf8(text: str) -> str:
+    """`text` as UTF-8 bytes, one latin-1 character per byte: the automaton's alphabet.
+
+    pyahocorasick finds a node's child by a linear scan of its children, and the root of a
+    trie over characters has one child per distinct first character of all aliases (hundreds
+    of CJK characters, thousands in a large taxonomy), scanned for almost every character of
+    the text. Over UTF-8 bytes the root has ~35 children (ASCII letters and lead bytes) and
+    no node more than 64 below a lead byte, whatever the taxonomy's size: a taxonomy ten times
+    larger costs ~1.2× per article, where it cost 1.8-3.3× (tests/bench/bench_tagging.py).
+    UTF-8 is self-synchronising: a match always starts and ends on a character boundary."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def _folds(alphabet: set[str]) -> re.Pattern | None:
+    """A character class of the characters normalise() changes into one of `alphabet`
+    (the folded aliases' characters); None when there is none."""
+    chars = sorted(chr(cp) for cp, to in _table().items() if fold_case(to) in alphabet)
+    if not chars:
+        return None
+    bmp = "".join(re.escape(ch) for ch in chars if ch <= "\uffff")
+    # Astral characters as one range: listed one by one they would leave sre's bitmap and be
+    # compared one after another for every character of the text.
+    astral = "\U00010000-\U0010ffff" if chars[-1] > "\uffff" else ""
+    return re.compile(f"[{bmp}{astral}]")
 
 
 # --- tagging -------------------------------------------------------------------------------
-
-@dataclass(slots=True)
-class _Hits:
-    strong: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    weak: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-
 
 def find_mentions(text: str, tax: Taxonomy) -> list[tuple[int, int, Pattern]]:
     """Every accepted alias occurrence as (start, end, pattern): one pass over the text,
     longest match wins where matches overlap, Latin aliases only as whole words."""
     if tax.automaton is None or not text:
         return []
-    norm = normalise(text)
+    # Only the characters that can become part of an alias are normalised: str.translate
+    # costs ~100 ns a character, more than the whole automaton pass.
+    norm = text if tax.folds is None else tax.folds.sub(_fold_one, text)
     folded = fold_case(norm)
-    found: list[tuple[int, int, tuple[Pattern, ...]]] = []
-    for end, (length, patterns) in tax.automaton.iter(folded):
-        start = end - length + 1
-        found.append((start, end + 1, patterns))
+    if folded.isascii():
+        found = [(end - length + 1, end + 1, patterns)
+                 for end, (length, patterns) in tax.automaton.iter(folded)]
+    else:
+        found = _char_offsets(folded.encode("utf-8"), tax.automaton)
     found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first, then leftmost
     taken = bytearray(len(text) + 1)
     out = []
@@ -310,6 +362,25 @@ def find_mentions(text: str, tax: Taxonomy) -> list[tuple[int, int, Pattern]]:
             out.extend((start, end, p) for p in ok)
     out.sort(key=lambda m: m[0])
     return out
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _char_offsets(data: bytes, automaton) -> list[tuple[int, int, tuple[Pattern, ...]]]:
+    """The automaton's matches in UTF-8 `data`, as (start, end, patterns) in characters."""
+    found = [(end - length + 1, end + 1, patterns)
+             for end, (length, patterns) in automaton.iter(data.decode("latin-1"))]
+    if not found:
+        return found
+    chars: dict[int, int] = {}
+    count = last = 0
+    for offset in sorted({m[0] for m in found} | {m[1] for m in found}):
+        # Characters = bytes that are not continuation bytes (10xxxxxx).
+        count += len(data[last:offset].translate(None, _CONTINUATION))
+        chars[offset] = count
+        last = offset
+    return [(chars[start], chars[end], patterns) for start, end, patterns in found]
 
 
 def _word_char(ch: str) -> bool:
@@ -375,8 +446,9 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
     companies; a name repeated in apposition ("KELAG - Kärntner Elektrizitäts-AG") is one
     mention. Ambiguous aliases count only when corroborated (another alias of the entry, the
     entry's source tag, or ambiguous_min mentions), times ambiguous_weight (companies) or
-    theme_ambiguous_weight. A mapped source tag adds source_tag_weight to its theme; a
-    company's source tag only corroborates."""
+    theme_ambiguous_weight. A subsidiary named in the title or lead takes its parent's
+    mentions (the parent is then not scored). A mapped source tag adds source_tag_weight to its
+    theme; a company's source tag only corroborates."""
     scores: dict[tuple[str, str], float] = defaultdict(float)
     evidence: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     strong_seen: set[tuple[str, str]] = set()
@@ -419,6 +491,14 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
             for label, w in hits:
                 scores[key] += w * factor
                 evidence[key][label] += 1
+    for key in [k for k in scores if k[0] == "company"]:
+        entry = tax.entry(*key)
+        parent = ("company", entry.parent) if entry is not None and entry.parent else None
+        if parent in scores and _in_title(evidence[key]):
+            # The subsidiary named up front, then called by its parent's short name.
+            scores[key] += scores.pop(parent)
+            for label, n in evidence.pop(parent).items():
+                evidence[key][f"{label} (parent)"] += n
     for tag_value in source_tags:
         for key in tax.source_tags.get(fold_case(normalise(tag_value)), ()):
             if key[0] == "company" and key not in scores:
@@ -434,9 +514,16 @@ def _weak_only(evidence: dict[str, int]) -> bool:
     return all(label.endswith(AMBIGUOUS) for label in evidence)
 
 
-def _in_title(evidence: dict[str, int]) -> bool:
-    return any(label.startswith("title: ") and not label.endswith(AMBIGUOUS)
-               for label in evidence)
+def _in_title(evidence: dict[str, int], lead: bool = True) -> bool:
+    """A plain keyword in the title (or the lead paragraph): what the article is about (news
+    put the subject first), not a passing mention."""
+    zones = ("title: ", "lead: ") if lead else ("title: ",)
+    return any(label.startswith(zones) and not label.endswith(AMBIGUOUS) for label in evidence)
+
+
+def _mentions(evidence: dict[str, int]) -> int:
+    """How many times the title and text name the term (source tags not counted)."""
+    return sum(n for label, n in evidence.items() if not label.startswith("source tag: "))
 
 
 def _distinct(evidence: dict[str, int]) -> int:
@@ -450,11 +537,12 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
            exclude: dict[str, tuple[str, ...]] | None = None) -> tuple[Tag, ...]:
     """Terms over their threshold, plus front-matter additions, minus exclusions.
 
-    A company needs company_threshold and company_share of the best company's score. The
-    best theme needs top_theme_threshold (theme_threshold when only ambiguous keywords name
-    it); every other theme theme_threshold and, unless the title names it, theme_share of
-    the best theme's score (a broad theme broad_share, title or not); a theme seen only
-    through ambiguous keywords is kept as the weak_only setting says; at most max_themes."""
+    A company needs company_threshold and, unless the title names it, company_share of the
+    best company's score. The best theme needs top_theme_threshold (theme_threshold when only ambiguous keywords name
+    it); every other theme theme_threshold and, unless the title or lead names it, theme_share of
+    the best theme's score (a broad theme broad_share, title or not) and two mentions; a
+    theme seen only through ambiguous keywords is kept as the weak_only setting says; at most
+    max_themes. An article with no theme takes its companies' own `themes`."""
     chosen: list[Tag] = []
     best = {kind: max((v for (k, _), (v, _) in scores.items() if k == kind), default=0.0)
             for kind in KINDS}
@@ -463,7 +551,8 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
     top_theme = next((slug for (kind, slug), _ in ranked if kind == "theme"), None)
     for (kind, slug), (value, evidence) in ranked:
         if kind == "company":
-            if value < cfg.company_threshold or value < best[kind] * cfg.company_share:
+            if value < cfg.company_threshold or value < best[kind] * cfg.company_share \
+                    and not _in_title(evidence, lead=False):
                 continue
         else:
             if themes >= cfg.max_themes:
@@ -482,11 +571,23 @@ def select(scores: Scores, tax: Taxonomy, cfg: TaggingConfig,
                     or _distinct(evidence) >= cfg.theme_distinct else cfg.theme_share
                 if value < cfg.theme_threshold or value < best[kind] * share:
                     continue
+                if _mentions(evidence) < 2:
+                    continue  # one passing mention (a feed's tag does not make it two)
                 if weak_only and cfg.weak_only == "top":
                     continue
             themes += 1
         chosen.append(Tag(kind, slug, value, tuple(f"{label} ×{n}" for label, n in
                                                    evidence.items())))
+    if themes == 0:
+        # No theme of its own: a pure-play company's field (a Vortex post about its wind
+        # data products names no wind keyword).
+        for t in [t for t in chosen if t.kind == "company"]:
+            entry = tax.entry("company", t.term)
+            for theme in entry.themes if entry is not None else ():
+                if themes < cfg.max_themes and all(c.term != theme for c in chosen
+                                                   if c.kind == "theme"):
+                    chosen.append(Tag("theme", theme, 0.0, (f"company: {t.term}",)))
+                    themes += 1
     add = add or {}
     exclude = exclude or {}
     have = {(t.kind, t.term) for t in chosen}

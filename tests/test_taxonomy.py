@@ -231,6 +231,15 @@ def test_full_width_and_traditional_forms(small):
     assert [(s, e) for s, e, _ in mentions] == [(3, 7)]  # offsets in the original text
 
 
+def test_offsets_are_characters_whatever_the_script(small):
+    """The automaton runs over UTF-8 bytes; mentions come back in characters of the text."""
+    text = "😀 Die Kärntner Elektrizitäts-Aktiengesellschaft und 寧德時代、ＣＡＴＬ。"
+    found = [(text[s:e], p.slug) for s, e, p in taxonomy.find_mentions(text, small)]
+    assert found == [("Kärntner Elektrizitäts-Aktiengesellschaft", "kelag"),
+                     ("寧德時代", "catl"), ("ＣＡＴＬ", "catl")]
+    assert slugs("Ünd GE", small) == ["general-electric"]
+
+
 def test_acronym_and_ambiguous_name_are_one_mention(small):
     mentions = taxonomy.find_mentions("VORTEX", small)
     assert [(p.slug, p.ambiguous) for _, _, p in mentions] == [("vortex", False)]
@@ -301,6 +310,45 @@ def test_a_name_in_apposition_is_one_mention(small):
         == CFG.body_weight
 
 
+def test_a_subsidiary_named_up_front_takes_its_parents_mentions(tmp_path):
+    companies = COMPANIES.replace("    en: Huawei Digital Power\n",
+                                  "    en: Huawei Digital Power\n    parent: huawei\n")
+    tax, problems = make(tmp_path, companies=companies)
+    assert not problems
+    text = "华为数字能源中标储能项目。\n华为表示，华为将于明年交付。"
+    scores = taxonomy.score("", text, "华为数字能源中标储能项目。", (), tax, CFG)
+    assert ("company", "huawei") not in scores
+    value, evidence = scores[("company", "huawei-digital-power")]
+    assert value == CFG.lead_weight + 2 * CFG.body_weight
+    assert evidence == {"lead: 华为数字能源": 1, "body: 华为 (parent)": 2}
+    later = taxonomy.score("", "华为发布新手机。华为表示。另外，华为数字能源也有新品。", "",
+                           (), tax, CFG)
+    assert ("company", "huawei") in later and ("company", "huawei-digital-power") in later
+
+
+def test_unknown_parent_or_theme_of_a_company(tmp_path):
+    companies = COMPANIES.replace("    en: Huawei Digital Power\n",
+                                  "    en: Huawei Digital Power\n    parent: huawei-group\n"
+                                  "    themes: [solar, wind]\n")
+    _, problems = make(tmp_path, companies=companies)
+    assert [p.code for p in problems] == ["taxonomy-entry", "taxonomy-entry"]
+    assert "huawei-group" in problems[0].message and "'wind'" in problems[1].message
+    assert all(p.line == 9 for p in problems)
+
+
+def test_an_article_without_a_theme_takes_its_companys_field(tmp_path):
+    companies = COMPANIES.replace("    source_tags: [vortex]\n",
+                                  "    source_tags: [vortex]\n    themes: [energy-storage]\n")
+    tax, _ = make(tmp_path, companies=companies)
+    tags = taxonomy.tag("How accurate is VORTEX?", "Our model is compared with your data.", "",
+                        (), tax, CFG)
+    assert [(t.kind, t.term, t.evidence) for t in tags] == [
+        ("company", "vortex", ("title: VORTEX ×1",)),
+        ("theme", "energy-storage", ("company: vortex",))]
+    named = taxonomy.tag("VORTEX and Photovoltaik", "Photovoltaik data.", "", (), tax, CFG)
+    assert terms(named, "theme") == ["solar"]
+
+
 def test_source_tags_map_to_themes_case_insensitively(small):
     scores = taxonomy.score("", "Eine Photovoltaik-Anlage.", "", ("photovoltaik", "Österreich"),
                             small, CFG)
@@ -348,6 +396,30 @@ def test_a_second_theme_must_not_be_dwarfed_unless_in_the_title(small):
     assert terms(taxonomy.tag("", text, "", (), small, CFG), "theme") == ["batteries"]
     assert terms(taxonomy.tag("Photovoltaik", text, "", (), small, CFG), "theme") \
         == ["batteries", "solar"]
+
+
+def test_a_second_theme_in_the_lead_is_not_dwarfed(small):
+    lead = "Photovoltaik für Batteriespeicher."
+    text = lead + "\n" + "Photovoltaik boomt. " * 10 + "Ein Batteriespeicher."
+    assert terms(taxonomy.tag("", text, lead, (), small, CFG), "theme") \
+        == ["energy-storage", "solar"]
+    assert terms(taxonomy.tag("", text, "", (), small, CFG), "theme") == ["solar"]
+
+
+def test_a_second_theme_needs_two_mentions_a_feeds_tag_is_not_one(small):
+    text = "Photovoltaik boomt. " * 6 + "Ein Batteriespeicher."
+    scores = taxonomy.score("", text, "", ("Speicher",), small, CFG)
+    assert scores[("theme", "energy-storage")][0] >= CFG.theme_threshold
+    assert terms(taxonomy.tag("", text, "", ("Speicher",), small, CFG), "theme") == ["solar"]
+    text += " Der Batteriespeicher lädt."
+    assert terms(taxonomy.tag("", text, "", ("Speicher",), small, CFG), "theme") \
+        == ["energy-storage", "solar"]
+
+
+def test_a_company_named_in_the_title_is_not_dwarfed(small):
+    text = "比亚迪发布新车。" * 10 + "小鹏汽车跟进。"
+    assert terms(taxonomy.tag("比亚迪与小鹏汽车", text, "", (), small, CFG)) == ["byd", "xpeng"]
+    assert terms(taxonomy.tag("比亚迪新车", text, "", (), small, CFG)) == ["byd"]
 
 
 def test_a_theme_named_by_several_keywords_is_not_dwarfed(small, tmp_path):

@@ -37,6 +37,7 @@ class Session:
     def __init__(self) -> None:
         self._tax: tuple[tuple, taxonomy.Taxonomy, list[Problem]] | None = None
         self._cache: Cache | None = None
+        self._theme: tuple[tuple, render.Theme] | None = None
 
     def taxonomy(self, folder: Path) -> tuple[taxonomy.Taxonomy, list[Problem]]:
         signature = tuple(sources.stat(folder, name) for name in sorted(taxonomy.FILES.values()))
@@ -44,6 +45,13 @@ class Session:
             tax, problems = taxonomy.load(folder)
             self._tax = (signature, tax, problems)
         return self._tax[1], list(self._tax[2])
+
+    def theme(self, cfg: Config) -> render.Theme:
+        """The loaded theme (compiled templates), reloaded only when one of its files changes."""
+        signature = (repr(cfg), tuple(fingerprint.tree(f) for f in render.theme_folders(cfg)))
+        if self._theme is None or self._theme[0] != signature:
+            self._theme = (signature, render.load_theme(cfg))
+        return self._theme[1]
 
     def cache(self, folder: Path, key: str) -> Cache:
         if self._cache is None or self._cache.folder != folder or \
@@ -224,7 +232,7 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
     cache = session.cache(state, key) if session else Cache(state, key)
     try:
         result = _build(cfg, tax, problems, cache, timer, progress=progress, now=now, jobs=jobs,
-                        search_index=search_index, found=found)
+                        search_index=search_index, found=found, session=session)
         if result.ok:
             fingerprint.store(state, print_, result)
         return result
@@ -235,7 +243,8 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
 
 def _build(cfg: Config, tax: taxonomy.Taxonomy, problems: list[Problem], cache: Cache,
            timer: _Timer, *, progress: Progress | None, now: datetime | None, jobs: int | None,
-           search_index: bool, found: list[tuple[str, int, int]]) -> BuildResult:
+           search_index: bool, found: list[tuple[str, int, int]],
+           session: Session | None = None) -> BuildResult:
     output, state = cfg.path("output_dir"), state_dir(cfg)
     articles, read_problems, files, reused = load_articles(cfg, tax, cache, progress, jobs, found)
     problems += read_problems
@@ -248,7 +257,7 @@ def _build(cfg: Config, tax: taxonomy.Taxonomy, problems: list[Problem], cache: 
 
     writer = Writer(output, state)
     try:
-        theme = render.load_theme(cfg)
+        theme = session.theme(cfg) if session else render.load_theme(cfg)
         renderer = render.Renderer(site, cfg, tax, theme, search=cfg.search,
                                    body=lambda a: cache.body(a.id))
         locations, stale = [], []

@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import json
 import os
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from .model import BuildResult, Problem
 FILE = "fingerprint.json"
 
 
-def _tree(folder: Path) -> list[tuple[str, int, int]]:
+def tree(folder: Path) -> list[tuple[str, int, int]]:
     out = []
     for root, dirs, files in os.walk(folder):
         dirs.sort()
@@ -42,7 +41,7 @@ def compute(cfg: Config, content_files: list[tuple[str, int, int]], theme_dirs: 
     digest = hashlib.blake2b(digest_size=20)
     digest.update(repr((code, repr(cfg), search, now.date().isoformat())).encode())
     for folder in [cfg.path("taxonomy_dir"), *theme_dirs]:
-        digest.update(repr(_tree(folder)).encode())
+        digest.update(repr(tree(folder)).encode())
     digest.update(repr(content_files).encode())
     return digest.hexdigest()
 
@@ -70,8 +69,9 @@ def load(state: Path, fingerprint: str, output: Path, written: list[str]) -> Bui
 
 
 def store(state: Path, fingerprint: str, result: BuildResult) -> None:
-    data = {"fingerprint": fingerprint, "result": asdict(result)}
-    data["result"]["timings"] = []
+    fields = {name: getattr(result, name) for name in result.__slots__}
+    fields["problems"] = [{name: getattr(p, name) for name in p.__slots__} for p in result.problems]
+    data = {"fingerprint": fingerprint, "result": {**fields, "timings": []}}
     state.mkdir(parents=True, exist_ok=True)
     tmp = state / (FILE + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import combinations
 
 from . import textutil, urls
 from .config import Config, DuplicatesConfig
@@ -135,13 +136,10 @@ def find_duplicates(ordered: list[Article], rules: DuplicatesConfig
     for i, a in enumerate(ordered):
         for h in a.sketch[:CANDIDATE_HASHES]:  # the smallest hashes find the candidates
             buckets[h].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
+    shared: Counter[tuple[int, int]] = Counter()
     for members in buckets.values():
-        if len(members) > BUCKET_CAP:
-            continue  # a shingle common to many texts (boilerplate) says nothing
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                shared[(members[x], members[y])] += 1
+        if 1 < len(members) <= BUCKET_CAP:  # a shingle common to many texts says nothing
+            shared.update(combinations(members, 2))
     parent = list(range(len(ordered)))
 
     def root(i: int) -> int:

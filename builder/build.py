@@ -86,55 +86,60 @@ def load_articles(cfg: Config, tax: taxonomy.Taxonomy, cache: Cache | None,
                   found: list[tuple[str, int, int]] | None = None,
                   ) -> tuple[list[Article], list[Problem], int, int]:
     """Read every content file (`found`: from `scan_content`) and run the per-article stages
-    (cached, pooled). Returns (articles, problems, files found, results reused from the cache)."""
+    (cached, pooled). Returns (articles, problems, files found, results reused from the cache).
+
+    Files to process are read by the workers themselves: the parent sends paths and gets back
+    results, so a cold build of a large archive never holds every file's bytes at once."""
     content = cfg.path("content_dir")
     found = scan_content(cfg) if found is None else found
     rels = [rel for rel, _, _ in found]
     problems: list[Problem] = []
     results: dict[str, tuple[Article | None, tuple[Problem, ...]]] = {}
-    todo: list[SourceFile] = []
+    todo: list[str] = []
     for rel, mtime_ns, size in found:
-        if cache is not None:
-            digest = cache.known_digest(rel, mtime_ns, size)
-            hit = cache.get(rel, digest) if digest else None
-            if hit is not None:  # unchanged since the last build: not even read
-                results[rel] = hit if cache.tagged_with(rel) == tax.key else \
-                    cache.retag(rel, tax, cfg)
-                continue
-        item = sources.read(content, rel)
-        if isinstance(item, Problem):
-            problems.append(item)
+        if cache is None or rel not in cache.rows:
+            todo.append(rel)
             continue
-        hit = cache.get(item.path, item.digest) if cache else None
-        if hit is not None:  # touched, same content
-            cache.note_stat(item.path, item.mtime_ns, len(item.data))
-            results[item.path] = hit if cache.tagged_with(item.path) == tax.key else \
-                cache.retag(item.path, tax, cfg)
-        else:
-            todo.append(item)
+        digest = cache.known_digest(rel, mtime_ns, size)
+        if digest is None:  # touched: the same content?
+            item = sources.read(content, rel)
+            if isinstance(item, Problem):
+                problems.append(item)
+                continue
+            digest = item.digest
+            if cache.get(rel, digest) is not None:
+                cache.note_stat(rel, item.mtime_ns, len(item.data))
+        hit = cache.get(rel, digest)
+        if hit is None:
+            todo.append(rel)
+            continue
+        results[rel] = hit if cache.tagged_with(rel) == tax.key else cache.retag(rel, tax, cfg)
     reused = len(results)
-    for src, (article, found_, tag_input) in zip(todo, _run(todo, cfg, tax, progress, jobs),
-                                                  strict=True):
-        results[src.path] = (article, found_) if cache is None else cache.put(
-            src.path, src.digest, src.mtime_ns, len(src.data), (article, found_), tag_input, tax.key)
+    for done in _run(todo, cfg, tax, progress, jobs):
+        if isinstance(done, Problem):
+            problems.append(done)
+            continue
+        (rel, digest, mtime_ns, size), (article, found_, tag_input) = done
+        results[rel] = (article, found_) if cache is None else cache.put(
+            rel, digest, mtime_ns, size, (article, found_), tag_input, tax.key)
     if cache is not None:
         cache.flush()
     articles = []
     for rel in rels:
         if rel in results:
-            article, found = results[rel]
-            problems.extend(found)
+            article, found_ = results[rel]
+            problems.extend(found_)
             if article is not None:
                 articles.append(article)
     return articles, problems, len(rels), reused
 
 
-def _run(todo: list[SourceFile], cfg: Config, tax: taxonomy.Taxonomy,
+def _run(todo: list[str], cfg: Config, tax: taxonomy.Taxonomy,
          progress: Progress | None, jobs: int | None) -> Iterable:
     workers = jobs or os.cpu_count() or 1
     if len(todo) < POOL_MIN or workers == 1:
-        for i, src in enumerate(todo, 1):
-            yield _process(src, cfg, tax)
+        for i, rel in enumerate(todo, 1):
+            yield _read_and_process(rel, cfg, tax)
             if progress and i % 50 == 0:
                 progress("articles", i, len(todo))
         return
@@ -154,9 +159,17 @@ def _init_worker(cfg: Config, tax: taxonomy.Taxonomy) -> None:
     _WORKER["args"] = (cfg, tax)
 
 
-def _worker_process(src: SourceFile):
+def _worker_process(rel: str):
     cfg, tax = _WORKER["args"]
-    return _process(src, cfg, tax)
+    return _read_and_process(rel, cfg, tax)
+
+
+def _read_and_process(rel: str, cfg: Config, tax: taxonomy.Taxonomy):
+    """Read one file and process it → ((path, digest, mtime, size), result), or a Problem."""
+    src = sources.read(cfg.path("content_dir"), rel)
+    if isinstance(src, Problem):
+        return src
+    return (src.path, src.digest, src.mtime_ns, len(src.data)), _process(src, cfg, tax)
 
 
 def _process(src: SourceFile, cfg: Config, tax: taxonomy.Taxonomy):

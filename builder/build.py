@@ -115,6 +115,8 @@ def load_articles(cfg: Config, tax: taxonomy.Taxonomy, cache: Cache | None,
             continue
         results[rel] = hit if cache.tagged_with(rel) == tax.key else cache.retag(rel, tax, cfg)
     reused = len(results)
+    if cache is not None and len(todo) >= POOL_MIN:
+        cache.close()  # no database connection crosses the pool's fork
     for done in _run(todo, cfg, tax, progress, jobs):
         if isinstance(done, Problem):
             problems.append(done)

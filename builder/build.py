@@ -229,9 +229,10 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
 
     search_index = cfg.search if search_index is None else search_index
     found = scan_content(cfg)
+    now = now or datetime.now(UTC)
     print_ = fingerprint.compute(cfg, found, render.theme_folders(cfg), code_version(),
-                                 now or datetime.now(UTC), search_index)
-    done = fingerprint.load(state, print_, output, manifest_files(state))
+                                 search_index)
+    done = fingerprint.load(state, print_, output, manifest_files(state), now)
     if done is not None and (not search_index or (output / "pagefind").is_dir()):
         timer("unchanged")
         return replace(done, timings=tuple(timer.marks))
@@ -265,7 +266,8 @@ def _build(cfg: Config, tax: taxonomy.Taxonomy, problems: list[Problem], cache: 
     problems += read_problems
     timer("articles")
 
-    site, index_problems = index.index(articles, cfg, tax, now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    site, index_problems = index.index(articles, cfg, tax, now)
     problems += index_problems
     problems += _empty_term_notes(site, cfg)
     timer("index")
@@ -302,7 +304,8 @@ def _build(cfg: Config, tax: taxonomy.Taxonomy, problems: list[Problem], cache: 
     return BuildResult(
         written=written, unchanged=writer.unchanged, removed=removed,
         articles=len(site.by_id), skipped=files - len(articles), problems=tuple(problems),
-        timings=tuple(timer.marks), output=str(output), ok=True, reused=reused)
+        timings=tuple(timer.marks), output=str(output), ok=True, reused=reused,
+        expires=index.future_until(articles, cfg, now))
 
 
 def _template_position(exc: BaseException) -> tuple[str, int | None]:

@@ -1,8 +1,9 @@
 """Is the last build still current? A whole-build fingerprint, checked before any other work.
 
 The fingerprint covers everything a build reads: the builder's code, the settings, the
-taxonomy's and the theme's files, every content file's (path, mtime, size), and the day (dates
-in the future are reported relative to it). When it matches the one the last successful build
+taxonomy's and the theme's files, and every content file's (path, mtime, size). The clock is
+read only to report future dates: a result stays current until the moment its first
+future-dated article stops being one (`BuildResult.expires`). When it matches the one the last successful build
 stored and every file that build wrote is still in the output, the build is done: nothing is
 parsed, rendered or written, and the stored report is shown again (like `make`).
 """
@@ -36,24 +37,31 @@ def tree(folder: Path) -> list[tuple[str, int, int]]:
 
 
 def compute(cfg: Config, content_files: list[tuple[str, int, int]], theme_dirs: list[Path],
-            code: str, now: datetime, search: bool) -> str:
+            code: str, search: bool) -> str:
     """A digest of every input of a build (see the module's docstring)."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(repr((code, repr(cfg), search, now.date().isoformat())).encode())
+    digest.update(repr((code, repr(cfg), search)).encode())
     for folder in [cfg.path("taxonomy_dir"), *theme_dirs]:
         digest.update(repr(tree(folder)).encode())
     digest.update(repr(content_files).encode())
     return digest.hexdigest()
 
 
-def load(state: Path, fingerprint: str, output: Path, written: list[str]) -> BuildResult | None:
-    """The stored result of the last build, if its fingerprint is `fingerprint` and the files
-    it wrote (`written`: paths relative to the output) are all still there."""
+def load(state: Path, fingerprint: str, output: Path, written: list[str],
+         now: datetime) -> BuildResult | None:
+    """The stored result of the last build, if its fingerprint is `fingerprint`, it has not
+    expired at `now`, and the files it wrote (`written`: relative paths) are all still there."""
     try:
         data = json.loads((state / FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
+        return None
+    try:
+        expires = datetime.fromisoformat(data["expires"]) if data.get("expires") else None
+    except (TypeError, ValueError):
+        return None
+    if expires is not None and now >= expires:
         return None
     base = str(output)
     if not written or not all(os.path.isfile(os.path.join(base, rel)) for rel in written):
@@ -63,7 +71,8 @@ def load(state: Path, fingerprint: str, output: Path, written: list[str]) -> Bui
         problems = tuple(Problem(**p) for p in result.pop("problems"))
         return BuildResult(**{**result, "problems": problems, "written": 0, "removed": 0,
                               "unchanged": result["written"] + result["unchanged"],
-                              "reused": result["articles"] + result["skipped"], "timings": ()})
+                              "reused": result["articles"] + result["skipped"], "timings": (),
+                              "expires": expires})
     except (KeyError, TypeError, AttributeError):
         return None
 
@@ -71,7 +80,9 @@ def load(state: Path, fingerprint: str, output: Path, written: list[str]) -> Bui
 def store(state: Path, fingerprint: str, result: BuildResult) -> None:
     fields = {name: getattr(result, name) for name in result.__slots__}
     fields["problems"] = [{name: getattr(p, name) for name in p.__slots__} for p in result.problems]
-    data = {"fingerprint": fingerprint, "result": {**fields, "timings": []}}
+    expires = fields.pop("expires")
+    data = {"fingerprint": fingerprint, "expires": expires.isoformat() if expires else None,
+            "result": {**fields, "timings": []}}
     state.mkdir(parents=True, exist_ok=True)
     tmp = state / (FILE + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

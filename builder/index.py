@@ -80,6 +80,13 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
     return site, problems
 
 
+def future_until(articles: list[Article], cfg: Config, now: datetime) -> datetime | None:
+    """The first moment an article reported as future-dated at `now` stops being one (the
+    report changes then although no input did), or None."""
+    limit = timedelta(days=cfg.future_date_days)
+    return min((a.date - limit for a in articles if a.date - now > limit), default=None)
+
+
 def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], list[Problem]]:
     """Two articles may not share a URL: the older keeps it, later ones get `-2`, `-3`…
     (oldest first, so adding a newer article never renames an older one)."""

@@ -236,3 +236,6 @@ class BuildResult:
     """False when the build was aborted and the output left as it was."""
     reused: int = 0
     """Articles taken from the cache."""
+    expires: datetime | None = None
+    """When this result stops being current although no input changes: the moment a
+    future-dated article stops being reported as one (the fingerprint honours it)."""

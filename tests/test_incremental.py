@@ -52,8 +52,8 @@ def test_shortcut_is_not_taken_when_an_input_or_an_output_changed(tmp_path):
     assert result.timings[0][0] != "unchanged" and page.is_file() and result.written == 1
     assert result.reused == 7  # from the article cache: nothing parsed again
 
-    result = run(cfg, now=NOW + timedelta(days=1))  # a new day: future dates are relative to it
-    assert result.timings[0][0] != "unchanged" and result.written == 0
+    result = run(cfg, now=NOW + timedelta(days=1))  # another day, nothing future-dated: current
+    assert result.timings[0][0] == "unchanged"
 
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates/404.html").write_text("{% extends 'base.html' %}{% block main %}"
@@ -143,3 +143,15 @@ def test_a_taxonomy_edit_retags_without_parsing_or_cleaning(tmp_path, monkeypatc
     assert not [p for p in result.problems if p.code == "internal"]
     listing = (tmp_path / "public/companies/lvyuan-power/index.html").read_text()
     assert "绿源动力发布新产品" in listing
+
+
+def test_shortcut_expires_when_a_future_date_stops_being_future(tmp_path):
+    files = dict(ARTICLES, **{"later.md": "---\ntitle: 宁德时代预告\ndate: 2024-06-06\n---\n"
+                                          "宁德时代将发布新电池。" * 3})
+    cfg = config.load(make_site(tmp_path, files))
+    first = run(cfg, now=NOW)  # 2024-06-06 is more than 2 days after NOW: reported
+    assert any(p.code == "date-future" for p in first.problems)
+    assert run(cfg, now=NOW + timedelta(days=2)).timings[0][0] == "unchanged"
+    later = run(cfg, now=NOW + timedelta(days=4))  # now within 2 days: no longer future
+    assert later.timings[0][0] != "unchanged"
+    assert not any(p.code == "date-future" for p in later.problems)

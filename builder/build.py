@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -199,11 +200,13 @@ def render_pages(stale: list[render.Job], jobs: int | None,
     _RENDER[:] = stale
     if before_fork:
         before_fork()
+    gc.freeze()  # the workers' collector must not touch (and so copy) the parent's objects
     try:
         with mp.get_context("fork").Pool(workers) as pool:
             for i, page in enumerate(pool.imap(_render_one, range(len(stale)), chunksize=16)):
                 yield page, stale[i].key
     finally:
+        gc.unfreeze()
         _RENDER.clear()
 
 

@@ -111,11 +111,17 @@ def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], l
     return [out[a.id] for a in ordered], problems
 
 
-def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+def hashes(sketch: bytes) -> memoryview:
+    """The integers of a packed sketch (see `process.sketch`)."""
+    return memoryview(sketch).cast("I")
+
+
+def similarity(sketch_a: bytes, sketch_b: bytes) -> float:
     """Jaccard estimate from two bottom-k sketches: of the k smallest hashes of the union,
     the share that both texts hold."""
-    if not a or not b:
+    if not sketch_a or not sketch_b:
         return 0.0
+    a, b = hashes(sketch_a), hashes(sketch_b)
     k = min(len(a), len(b))
     sa, sb = set(a), set(b)
     union = sorted(sa | sb)[:k]
@@ -141,7 +147,7 @@ def find_duplicates(ordered: list[Article], rules: DuplicatesConfig
     longer text, then the id); the others are listed on it."""
     buckets: dict[int, list[int]] = defaultdict(list)
     for i, a in enumerate(ordered):
-        for h in a.sketch[:CANDIDATE_HASHES]:  # the smallest hashes find the candidates
+        for h in hashes(a.sketch)[:CANDIDATE_HASHES]:  # the smallest hashes find the candidates
             buckets[h].append(i)
     shared: Counter[tuple[int, int]] = Counter()
     for members in buckets.values():

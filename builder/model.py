@@ -161,8 +161,9 @@ class Article:
     categories: tuple[str, ...] = ()
     source_tags: tuple[str, ...] = ()
     tags: tuple[Tag, ...] = ()
-    sketch: tuple[int, ...] = ()
-    """Bottom-k MinHash sketch of the text's character shingles (duplicate detection)."""
+    sketch: bytes = b""
+    """Bottom-k MinHash sketch of the text's character shingles, packed unsigned 32-bit
+    integers, smallest first (duplicate detection; `index.hashes` reads it)."""
     updated: datetime | None = None
     problems: tuple[Problem, ...] = ()
     digest: str = ""

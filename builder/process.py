@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import re
 import zlib
+from array import array
 from dataclasses import replace
 from pathlib import PurePosixPath
 
@@ -183,12 +184,13 @@ def _guess_language(text: str, default: str) -> str:
 _SHINGLE_STRIP = re.compile(r"[\W_]+")
 
 
-def sketch(text: str, size: int) -> tuple[int, ...]:
+def sketch(text: str, size: int) -> bytes:
     """Bottom-k MinHash of the text's character shingles: the SKETCH_SIZE smallest crc32
-    values. Two sketches estimate the Jaccard similarity of the texts (duplicates)."""
+    values, packed as unsigned 32-bit integers (256 bytes instead of 64 Python ints: the
+    index holds one per article). Two sketches estimate the Jaccard similarity of the texts."""
     # crc32 rather than hash(): the sketch must be the same in every process and build.
     flat = _SHINGLE_STRIP.sub("", text[:textutil.SKETCH_TEXT]).lower()
     if len(flat) < 50:
-        return ()
+        return b""
     hashes = {zlib.crc32(flat[i:i + size].encode()) for i in range(len(flat) - size + 1)}
-    return tuple(heapq.nsmallest(SKETCH_SIZE, hashes))
+    return array("I", heapq.nsmallest(SKETCH_SIZE, hashes)).tobytes()

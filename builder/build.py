@@ -41,7 +41,7 @@ class Session:
         self._theme: tuple[tuple, render.Theme] | None = None
 
     def taxonomy(self, folder: Path) -> tuple[taxonomy.Taxonomy, list[Problem]]:
-        signature = tuple(sources.stat(folder, name) for name in sorted(taxonomy.FILES.values()))
+        signature = fingerprint.tree(folder)
         if self._tax is None or self._tax[0] != signature:
             tax, problems = taxonomy.load(folder)
             self._tax = (signature, tax, problems)
@@ -102,18 +102,19 @@ def load_articles(cfg: Config, tax: taxonomy.Taxonomy, cache: Cache | None,
             todo.append(rel)
             continue
         digest = cache.known_digest(rel, mtime_ns, size)
+        touched = None
         if digest is None:  # touched: the same content?
-            item = sources.read(content, rel)
-            if isinstance(item, Problem):
-                problems.append(item)
+            touched = sources.read(content, rel)
+            if isinstance(touched, Problem):
+                problems.append(touched)
                 continue
-            digest = item.digest
-            if cache.get(rel, digest) is not None:
-                cache.note_stat(rel, item.mtime_ns, len(item.data))
+            digest = touched.digest
         hit = cache.get(rel, digest)
         if hit is None:
             todo.append(rel)
             continue
+        if touched is not None:
+            cache.note_stat(rel, touched.mtime_ns, len(touched.data))
         results[rel] = hit if cache.tagged_with(rel) == tax.key else cache.retag(rel, tax, cfg)
     reused = len(results)
     if cache is not None and len(todo) >= POOL_MIN:

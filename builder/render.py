@@ -189,11 +189,6 @@ class Renderer:
         return Page(url, urls.out_path(url), body.encode(), deps | {f"template:{name}"})
 
     # -- pages ----------------------------------------------------------------------------
-    def pages(self) -> Iterator[Page]:
-        """Every page, rendered (for callers that do not skip unchanged pages)."""
-        for job in self.jobs():
-            yield job.make()
-
     def stamp(self, article_id: str) -> str:
         """What a page shows of an article: its content (digest), URL and filed terms."""
         hit = self._stamps.get(article_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from .model import Problem, SourceFile
@@ -67,17 +66,3 @@ def read(content: Path, rel: str) -> SourceFile | Problem:
     except OSError as exc:
         return Problem(rel, None, "error", "file-unreadable", f"cannot read: {exc.strerror}")
     return SourceFile(rel, data, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
-
-
-def stat(content: Path, rel: str) -> tuple[int, int] | None:
-    """(mtime_ns, size) of a content file, or None when it cannot be read."""
-    try:
-        st = (content / rel).stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
-def read_all(content: Path, rels: list[str]) -> Iterator[SourceFile | Problem]:
-    for rel in rels:
-        yield read(content, rel)

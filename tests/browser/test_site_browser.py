@@ -282,15 +282,23 @@ def run_search(page, served: Served, term: str) -> list[dict]:
         excerpt: r.querySelector('.pagefind-ui__result-excerpt')?.innerText || ''}))""")
 
 
-def test_search_lenovo(site, browser):
+def search_and_shoot(browser, site, term: str, name: str, widths=(1280,)):
+    """Search `term` on the search page, screenshot the results at each width → (results,
+    console errors)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     console = Console(page, site.base)
-    results = run_search(page, site, "联想")
-    shot(page, "search-lenovo-1280")
-    page.set_viewport_size({"width": 390, "height": 860})
-    shot(page, "search-lenovo-390")
+    results = run_search(page, site, term)
+    for width in widths:
+        if width != 1280:
+            page.set_viewport_size({"width": width, "height": 860})
+        shot(page, f"search-{name}-{width}")
     context.close()
+    return results, console
+
+
+def test_search_lenovo(site, browser):
+    results, console = search_and_shoot(browser, site, "联想", "lenovo", widths=(1280, 390))
     titles = [r["title"] for r in results]
     expected = {a["title"] for a in site.articles()
                 if "联想" in a["title"] and any(c["slug"] == "lenovo" for c in a["companies"])}
@@ -301,12 +309,7 @@ def test_search_lenovo(site, browser):
 
 
 def test_search_storage(storage_site, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    console = Console(page, storage_site.base)
-    results = run_search(page, storage_site, "储能")
-    shot(page, "search-storage-1280")
-    context.close()
+    results, console = search_and_shoot(browser, storage_site, "储能", "storage")
     assert results, "no result for 储能"
     ranked = [urlsplit(r["url"]).path for r in results]
     arts = storage_site.articles()

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from . import dates, frontmatter
+from . import dates, frontmatter, textutil
 from .config import Config
 from .decode import decode
 from .model import Draft, Meta, Problem, SourceFile
@@ -67,10 +67,20 @@ def parse(src: SourceFile, cfg: Config) -> Draft | list[Problem]:
     text, problems = decode(src.data, src.path)
     if text is None:
         return problems
+    if (at := textutil.first_forbidden(text)) >= 0:  # never into any page, feed or JSON
+        problems.append(Problem(src.path, text.count("\n", 0, at) + 1, "warning",
+                                "control-characters", "characters HTML and XML forbid (control "
+                                "characters, lone surrogates, noncharacters) removed"))
+        text = textutil.scrub(text)
     front, body, body_line, split_problems = frontmatter.split(text, src.path)
     problems += split_problems
     if any(p.severity == "error" for p in split_problems):
         return problems
+    if front and (clean := textutil.scrub_value(front)) != front:  # written as escapes
+        problems.append(Problem(src.path, None, "warning", "control-characters",
+                                "front-matter values held characters HTML and XML forbid "
+                                "(removed)"))
+        front = clean
     meta, field_problems = normalise(front or {}, text, body_line, src.path, cfg)
     problems += field_problems
     if len(body) > MAX_BODY:

@@ -100,3 +100,43 @@ SKETCH_TEXT = 6000
 def source_slug(name: str) -> str:
     """The slug of a source's page (sources repeat on thousands of articles: cached)."""
     return slugify(name, 60) or "source"
+
+
+# Characters that HTML and XML do not allow in text: C0 controls but tab and newline (a
+# carriage return becomes a newline), DEL and the C1 controls, lone surrogates, and the
+# noncharacters (U+FDD0–U+FDEF, U+FFFE/U+FFFF of every plane). One NUL in a title would make
+# every feed that lists it ill-formed XML.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(p << 16 | 0xFFFE)}{chr(p << 16 | 0xFFFF)}" for p in range(1, 17)) + "]")
+_FORBIDDEN_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|"
+                             rb"\xef\xbf[\xbe\xbf]|\xef\xb7[\x90-\xaf]")
+
+
+def scrub(text: str) -> str:
+    """`text` without the characters HTML and XML forbid (see above)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _FORBIDDEN.sub("", text)
+
+
+def first_forbidden(text: str) -> int:
+    """The index of the first forbidden character in `text`, or -1."""
+    m = _FORBIDDEN.search(text)
+    return m.start() if m else -1
+
+
+def scrub_value(value: object) -> object:
+    """`scrub` applied to every string in a parsed front matter (keys included)."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub_value(k): scrub_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(scrub_value(v) for v in value)
+    return value
+
+
+def scrub_utf8(data: bytes) -> bytes:
+    """The same for encoded output (the last guard before a page is written)."""
+    return _FORBIDDEN_UTF8.sub(b"", data) if _FORBIDDEN_UTF8.search(data) else data

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import multiprocessing as mp
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -17,18 +19,13 @@ from .cache import Cache, code_version
 from .config import Config
 from .feeds import sitemap
 from .model import Article, BuildResult, Page, Problem, SourceFile
-from .write import Writer, manifest_files
+from .state import Locked, OutputLock, check_output, mark, note_search, search_current, search_pages, state_dir
+from .write import CommitFailed, Writer, manifest_files
 
 POOL_MIN = 48
 """Fewer articles to process than this are processed in-line: a pool costs more to start."""
 
 Progress = Callable[[str, int, int], None]
-
-
-def state_dir(cfg: Config) -> Path:
-    """The hidden folder beside the output: cache, manifest, staging. Safe to delete."""
-    out = cfg.path("output_dir")
-    return out.parent / f".{out.name}.green-archive"
 
 
 class Session:
@@ -76,10 +73,11 @@ class _Timer:
         self.start = now
 
 
-def scan_content(cfg: Config) -> list[tuple[str, int, int]]:
-    """(path, mtime_ns, size) of every content file."""
+def scan_content(cfg: Config, problems: list[Problem] | None = None
+                 ) -> list[tuple[str, int, int]]:
+    """(path, mtime_ns, size) of every content file; skipped symbolic links → `problems`."""
     return sources.scan(cfg.path("content_dir"), exclude=(
-        cfg.path("taxonomy_dir"), cfg.path("output_dir"), state_dir(cfg)))
+        cfg.path("taxonomy_dir"), cfg.path("output_dir"), state_dir(cfg)), problems=problems)
 
 
 def load_articles(cfg: Config, tax: taxonomy.Taxonomy, cache: Cache | None,
@@ -215,29 +213,81 @@ def _render_one(i: int) -> Page:
     return _RENDER[i].make()
 
 
+LOCK_WAIT = 600.0
+"""Seconds a build waits for another build of the same output to finish."""
+
+
 def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None = None,
         jobs: int | None = None, search_index: bool | None = None,
-        session: Session | None = None) -> BuildResult:
+        session: Session | None = None, force: bool = False, wait: float = LOCK_WAIT,
+        waiting: Callable[[int], None] | None = None) -> BuildResult:
     """Build the site described by `cfg` into its output folder. A `session` (the preview
-    server's) keeps the taxonomy and the article cache in memory between builds."""
+    server's) keeps the taxonomy and the article cache in memory between builds.
+
+    The output folder must be the tool's own (`state.check_output`; `force` takes over a
+    folder of foreign files); one build at a time holds it: a second one waits up to `wait`
+    seconds (`waiting(pid)` is told once), then fails."""
     timer = _Timer()
-    output, state = cfg.path("output_dir"), state_dir(cfg)
-    content = cfg.path("content_dir")
-    if output == content or content in output.parents:
-        problem = Problem(str(output), None, "error", "output-inside-content",
-                          "the output folder must not be inside the content folder")
-        return _failed([problem], timer, output)
+    output, content = cfg.path("output_dir"), cfg.path("content_dir")
     if not content.is_dir():
         return _failed([Problem(str(content), None, "error", "content-missing",
                                 "the content folder does not exist")], timer, output)
+    refused = check_output(cfg, force)
+    if refused is not None:
+        return _failed([refused], timer, output)
+    folder = state_dir(cfg)
+    lock = OutputLock(folder)
+    try:
+        lock.acquire(wait, waiting)
+    except Locked as exc:
+        holder = f"pid {exc.pid}" if exc.pid else "another process"
+        return _failed([Problem(str(output), None, "error", "output-locked",
+                                f"another build ({holder}) is writing this output folder; "
+                                f"gave up after waiting {wait:.0f} s",
+                                "wait for it to finish (or stop it), then build again")],
+                       timer, output)
+    except OSError as exc:
+        return _failed([io_problem(exc, "cannot use the build state folder", folder)],
+                       timer, output)
+    try:
+        mark(output)
+        return _run_locked(cfg, timer, progress=progress, now=now, jobs=jobs,
+                           search_index=search_index, session=session)
+    except (OSError, sqlite3.Error) as exc:
+        return _failed([io_problem(exc, "the build could not read or write its files", folder)],
+                       timer, output)
+    finally:
+        lock.release()
 
+
+def io_problem(exc: BaseException, what: str, where: Path) -> Problem:
+    """One clear line for a failed file operation: which file, what failed, what to do."""
+    if isinstance(exc, OSError):
+        name = exc.filename or where
+        reason = exc.strerror or str(exc)
+        hint = {errno.ENOSPC: "free some disk space, then build again",
+                errno.EDQUOT: "free some disk space, then build again",
+                errno.EACCES: "check the folder's permissions, then build again",
+                errno.EPERM: "check the folder's permissions, then build again",
+                errno.EROFS: "the file system is read-only: choose another folder",
+                }.get(exc.errno, "fix the cause, then build again")
+        return Problem(str(name), None, "error", "io-failed", f"{what}: {reason}", hint)
+    return Problem(str(where), None, "error", "state-failed", f"{what}: {exc}",
+                   f"delete {where} (it is only a cache) and build again")
+
+
+def _run_locked(cfg: Config, timer: _Timer, *, progress: Progress | None,
+                now: datetime | None, jobs: int | None, search_index: bool | None,
+                session: Session | None) -> BuildResult:
+    output, state = cfg.path("output_dir"), state_dir(cfg)
     search_index = cfg.search if search_index is None else search_index
-    found = scan_content(cfg)
+    scan_problems: list[Problem] = []
+    found = scan_content(cfg, scan_problems)
     now = now or datetime.now(UTC)
     print_ = fingerprint.compute(cfg, found, render.theme_folders(cfg), code_version(),
                                  search_index)
     done = fingerprint.load(state, print_, output, manifest_files(state), now)
-    if done is not None and (not search_index or (output / "pagefind").is_dir()):
+    if done is not None and (not search_index or search_current(output, state)):
         timer("unchanged")
         return replace(done, timings=tuple(timer.marks))
     fingerprint.forget(state)
@@ -246,6 +296,7 @@ def run(cfg: Config, *, progress: Progress | None = None, now: datetime | None =
         taxonomy.load(cfg.path("taxonomy_dir"))
     if any(p.severity == "error" for p in problems):
         return _failed(problems, timer, output)
+    problems = scan_problems + problems
     timer("taxonomy")
 
     key = cfg.process_key  # not the taxonomy's: a taxonomy edit re-tags cached articles
@@ -292,6 +343,15 @@ def _build(cfg: Config, tax: taxonomy.Taxonomy, problems: list[Problem], cache: 
         writer.add(Page("/sitemap.xml", "sitemap.xml", sitemap(locations)))
         timer("render")
         written, removed = writer.commit()
+    except CommitFailed as exc:  # some files were replaced: the next build repairs the rest
+        problems.append(io_problem(exc.cause, f"writing the output failed after {exc.done} of "
+                                   f"{exc.total} changes; the next build completes them", output))
+        return _failed(problems, timer, output)
+    except OSError as exc:  # while staging: nothing in the output was touched
+        writer.abort()
+        problems.append(io_problem(exc, "cannot stage the new pages; the output was left "
+                                   "unchanged", state))
+        return _failed(problems, timer, output)
     except Exception as exc:  # a template error must not leave a half-written site
         writer.abort()
         where, line = _template_position(exc)
@@ -301,8 +361,21 @@ def _build(cfg: Config, tax: taxonomy.Taxonomy, problems: list[Problem], cache: 
     timer("write")
     cache.save()
 
-    if search_index and (written or removed or not (output / "pagefind").is_dir()):
-        problems += search.build_index(output, state)
+    if search_index and (written or removed or not search_current(output, state)):
+        found = search.build_index(output, state)
+        problems += found
+        pages = search_pages(output)
+        if pages is None:
+            if not found:
+                problems.append(Problem(str(output / "pagefind"), None, "warning",
+                                        "search-failed", "the search index is missing or its "
+                                        "entry file does not parse; the next build retries"))
+        elif not found:
+            if pages != len(site.by_id):
+                problems.append(Problem(str(output / "pagefind"), None, "warning",
+                                        "search-count", f"the search index holds {pages} pages; "
+                                        f"{len(site.by_id)} articles were built"))
+            note_search(state, pages)
         timer("search")
 
     return BuildResult(
@@ -316,14 +389,15 @@ def _template_position(exc: BaseException) -> tuple[str, int | None]:
     """The template file and line an error happened in (Jinja keeps them in the traceback)."""
     if getattr(exc, "filename", None):
         return exc.filename, getattr(exc, "lineno", None)
-    found = ("theme", None)
+    template, last = None, ("builder", None)
     tb = exc.__traceback__
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
         if name.endswith((".html", ".xml")):
-            found = (name, tb.tb_lineno)
+            template = (name, tb.tb_lineno)
+        last = (name, tb.tb_lineno)
         tb = tb.tb_next
-    return found
+    return template or last  # not in a template: where the builder failed
 
 
 def _failed(problems: list[Problem], timer: _Timer, output: Path) -> BuildResult:

@@ -220,7 +220,9 @@ class Cache:
             return pending[5]
         row = self._connect().execute("SELECT body FROM articles WHERE path = ?",
                                       (path,)).fetchone()
-        return row[0] if row else ""
+        if row is None:  # never publish an empty page for a body that went missing
+            raise LookupError(f"the article cache lost the body of {path}; build again")
+        return row[0]
 
     # -- end of a build -------------------------------------------------------------------
     def save(self) -> None:

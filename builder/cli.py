@@ -28,7 +28,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--report", metavar="FILE", help="write the JSON report to FILE")
     b.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     b.add_argument("--no-search", action="store_true", help="skip the search index")
-    b.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    b.add_argument("--quiet", "-q", action="store_true",
+                   help="print only the summary (and why, when the build fails)")
+    b.add_argument("--force", action="store_true",
+                   help="take over an output folder that holds files green-archive did not write")
 
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on change")
     _common(s)
@@ -59,30 +62,51 @@ def main(argv: list[str] | None = None) -> int:
         for p in exc.problems:
             print(report.line(p), file=sys.stderr)
         return report.EXIT_CONFIG
-    if args.command == "build":
-        return cmd_build(cfg, args)
-    if args.command == "check":
-        from .check import cmd_check
+    try:
+        if args.command == "build":
+            return cmd_build(cfg, args)
+        if args.command == "check":
+            from .check import cmd_check
 
-        return cmd_check(cfg, args)
-    from .serve import cmd_serve
+            return cmd_check(cfg, args)
+        from .serve import cmd_serve
 
-    return cmd_serve(cfg, args)
+        return cmd_serve(cfg, args)
+    except KeyboardInterrupt:
+        print("interrupted; the next build repairs anything left half-done", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a failure no stage turned into a problem: one line, no traceback
+        where = exc.filename or cfg.path("output_dir")
+        print(f"{where}: error io-failed: {exc.strerror or exc} (fix the cause, then run again)",
+              file=sys.stderr)
+        return report.EXIT_ERRORS
 
 
 def cmd_build(cfg: Config, args: argparse.Namespace) -> int:
     from .build import run
     from .progress import Progress
 
+    def waiting(pid: int) -> None:
+        print(f"waiting for another build (pid {pid or '?'}) of {cfg.path('output_dir')} "
+              "to finish…", file=sys.stderr, flush=True)
+
     with Progress(enabled=not args.quiet) as progress:
         result = run(cfg, progress=progress, jobs=args.jobs,
-                     search_index=False if args.no_search else None)
-    if not args.quiet:
-        for p in result.problems:
+                     search_index=False if args.no_search else None, force=args.force,
+                     waiting=waiting)
+    for p in result.problems:
+        # -q hides the problem lines of a build that worked, never why a build failed
+        if not args.quiet or (not result.ok and p.severity == "error"):
             print(report.line(p), file=sys.stderr)
     print(report.summary(result.problems), file=sys.stderr)
     if args.report:
-        Path(args.report).write_text(report.as_json(result, result.problems), encoding="utf-8")
+        try:
+            Path(args.report).write_text(report.as_json(result, result.problems),
+                                         encoding="utf-8")
+        except OSError as exc:
+            print(f"{args.report}: error report-failed: cannot write the report: "
+                  f"{exc.strerror}", file=sys.stderr)
+            return report.EXIT_ERRORS
     timings = ", ".join(f"{name} {sec:.2f}s" for name, sec in result.timings)
     if result.ok:
         print(f"built {result.articles} articles ({result.skipped} files skipped, "
@@ -91,5 +115,5 @@ def cmd_build(cfg: Config, args: argparse.Namespace) -> int:
         print(f"site: {result.output}\npreview: python -m builder serve   "
               f"(or open {Path(result.output) / 'index.html'})")
     else:
-        print("build failed; the output was left unchanged", file=sys.stderr)
+        print("build failed (see the error above)", file=sys.stderr)
     return report.exit_code(result.problems, args.strict, result.ok)

@@ -135,6 +135,9 @@ class Config:
     content_dir: str = "content"
     output_dir: str = "public"
     taxonomy_dir: str = "content/taxonomy"
+    cache_dir: str = ""
+    """Where the build state (article cache, manifest, fingerprint) lives; empty: the user's
+    cache folder (`$XDG_CACHE_HOME/green-archive/`). Never beside the output."""
     theme: str = "default"
     themes_dir: str = "themes"
     templates_dir: str = "templates"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import html
 import mimetypes
+import socket
 import sys
 import threading
 import time
@@ -21,9 +22,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import report, search, urls
-from .build import Session, run, state_dir
+from .build import Session, run
 from .config import Config, ConfigError, load
 from .model import BuildResult
+from .state import OutputLock, note_search, search_pages, state_dir
 
 RELOAD_PATH = "/__green_archive/events"
 SCRIPT_PATH = "/__green_archive/reload.js"
@@ -80,12 +82,36 @@ def resolve(root: Path, url_path: str) -> Path | None:
     return real if real.is_file() else None
 
 
+MAX_BODY = 64 * 1024
+"""A GET or HEAD carrying a body up to this size has it read and dropped; a larger one, or a
+chunked one, is refused and the connection closed (never parsed as the next request)."""
+IDLE_TIMEOUT = 30
+"""Seconds a connection may stay silent before its thread lets it go."""
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The threading server with a real listen backlog and no Nagle delay."""
+
+    daemon_threads = True
+    request_queue_size = 128
+    """The listen() backlog: a class attribute, because `server_activate` reads it while the
+    server is being constructed (setting it on the instance afterwards changes nothing)."""
+
+    def get_request(self):
+        conn, addr = super().get_request()
+        # small responses go out at once: without this, a keep-alive request waits ~40 ms
+        # for the delayed ACK of the previous one (Nagle)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return conn, addr
+
+
 def make_handler(root: Path, base: str, state: State):
     root = root.resolve()
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "green-archive"
         protocol_version = "HTTP/1.1"
+        timeout = IDLE_TIMEOUT
 
         def log_message(self, fmt: str, *args) -> None:  # quiet: the terminal shows rebuilds
             pass
@@ -93,7 +119,36 @@ def make_handler(root: Path, base: str, state: State):
         def do_HEAD(self) -> None:
             self.do_GET(head=True)
 
+        def drop_body(self) -> bool:
+            """Read and drop a request body; False (and the connection closed) when it is
+            chunked, too large or malformed."""
+            if self.headers.get("Transfer-Encoding"):
+                self.send_error(HTTPStatus.LENGTH_REQUIRED, "request bodies are not accepted")
+                self.close_connection = True
+                return False
+            length = self.headers.get("Content-Length")
+            if not length:
+                return True
+            try:
+                size = int(length)
+            except ValueError:
+                size = -1
+            if not 0 <= size <= MAX_BODY:
+                self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE if size > 0 else
+                                HTTPStatus.BAD_REQUEST, "request body refused")
+                self.close_connection = True
+                return False
+            while size > 0:
+                chunk = self.rfile.read(min(size, 16384))
+                if not chunk:
+                    self.close_connection = True
+                    return False
+                size -= len(chunk)
+            return True
+
         def do_GET(self, head: bool = False) -> None:
+            if not self.drop_body():
+                return
             path = urlsplit(self.path).path
             if path == RELOAD_PATH:
                 return self.events()
@@ -141,9 +196,15 @@ def make_handler(root: Path, base: str, state: State):
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-cache")
-            self.end_headers()
+            if self.request_version == "HTTP/0.9":  # no headers at all
+                self.end_headers()
+                if not head:
+                    self.wfile.write(body)
+                return
+            self._headers_buffer.append(b"\r\n")
             if not head:
-                self.wfile.write(body)
+                self._headers_buffer.append(body)  # headers and body in one send
+            self.flush_headers()
 
         def events(self) -> None:
             """Server-sent events: one `reload` message after every rebuild."""
@@ -200,7 +261,14 @@ class SearchIndexer:
                 if cfg is None:
                     self.running = False
                     return
-            for p in search.build_index(cfg.path("output_dir"), state_dir(cfg)):
+            output, folder = cfg.path("output_dir"), state_dir(cfg)
+            with OutputLock(folder) as lock:  # never while a build writes the output
+                lock.acquire(wait=3600)
+                problems = search.build_index(output, folder)
+                pages = search_pages(output)
+                if not problems and pages is not None:
+                    note_search(folder, pages)
+            for p in problems:
                 self.say(report.line(p))
 
 
@@ -264,10 +332,8 @@ def start(cfg: Config, config_path: Path, host: str = "127.0.0.1", port: int = 8
     session = Session()
     result = run(cfg, session=session)
     state.publish(result)
-    server = ThreadingHTTPServer((host, port),
-                                 make_handler(cfg.path("output_dir"), urls.base_path(cfg), state))
-    server.daemon_threads = True
-    server.request_queue_size = 128
+    server = PreviewServer((host, port),
+                           make_handler(cfg.path("output_dir"), urls.base_path(cfg), state))
     stop = threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     if watch:
@@ -288,6 +354,10 @@ def cmd_serve(cfg: Config, args: argparse.Namespace) -> int:
     address = f"http://{host}:{port}{urls.base_path(cfg)}"
     result = state.result
     if result is not None:
+        if not result.ok:
+            for p in result.problems:
+                if p.severity == "error":
+                    print(report.line(p), file=sys.stderr)
         print(report.summary(result.problems), file=sys.stderr)
     print(f"serving {cfg.path('output_dir')} at {address} (Ctrl-C to stop)", flush=True)
     if args.open:

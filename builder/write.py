@@ -4,6 +4,12 @@ Rendered pages that differ from what the output holds are written to a staging f
 first; only when every page rendered does `commit` move them into place (os.replace, atomic
 per file) and delete the files of pages that no longer exist. A build that fails while
 rendering leaves the output exactly as it was.
+
+A commit first writes an intent log (`commit.json`: every file it will replace or delete,
+flushed to disk) and removes it only after the new manifest is in place. A commit that was
+interrupted (killed, a full disk, a read-only folder) leaves the log behind; the next build's
+`Writer` trusts none of the files it names, so they are rendered and written again (or
+deleted) and that build equals a clean one.
 """
 
 from __future__ import annotations
@@ -16,8 +22,20 @@ import threading
 from pathlib import Path, PurePosixPath
 
 from .model import Page
+from .textutil import scrub_utf8
 
 MANIFEST = "manifest.json"
+INTENT = "commit.json"
+TEXT_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".webmanifest")
+
+
+class CommitFailed(Exception):
+    """A commit stopped part way (`done` of `total` changes made); the intent log stays, so
+    the next build repairs the output. `cause` is the OSError."""
+
+    def __init__(self, cause: OSError, done: int, total: int):
+        super().__init__(str(cause))
+        self.cause, self.done, self.total = cause, done, total
 
 
 class UnsafePath(ValueError):
@@ -48,6 +66,8 @@ class Writer:
         self.state = state
         self.staging = state / "staging"
         self.old, self.old_keys = self._load_manifest()
+        self.repaired = self._distrust_interrupted()
+        """Files an interrupted commit may have left wrong (rewritten or deleted now)."""
         self.new: dict[str, str] = {}
         self.keys: dict[str, str] = {}
         self.staged: list[str] = []
@@ -62,6 +82,23 @@ class Writer:
                     {str(k): str(v) for k, v in data.get("keys", {}).items()})
         except (OSError, ValueError, AttributeError):
             return {}, {}
+
+    def _distrust_interrupted(self) -> int:
+        """An interrupted commit's files: unknown content, so none is current; one that the
+        new build does not produce is removed as stale."""
+        try:
+            touched = json.loads((self.state / INTENT).read_text(encoding="utf-8"))["files"]
+        except FileNotFoundError:
+            return 0
+        except (OSError, ValueError, KeyError, TypeError):
+            touched = None
+        if not isinstance(touched, list):  # an unreadable log: trust nothing at all
+            touched = list(self.old)
+        for rel in touched:
+            if isinstance(rel, str):
+                self.old[rel] = ""
+                self.old_keys.pop(rel, None)
+        return len(touched)
 
     def current(self, out_path: str, key: str) -> bool:
         """True when the page at `out_path` was last built from the same input key and its
@@ -81,7 +118,10 @@ class Writer:
         rel = safe_relative(page.out_path).as_posix()
         if rel in self.new:
             raise UnsafePath(f"two pages want the same file: {rel}")
-        digest = hashlib.sha256(page.body).hexdigest()
+        body = page.body
+        if rel.endswith(TEXT_SUFFIXES):  # the last guard: no control character is published
+            body = scrub_utf8(body)
+        digest = hashlib.sha256(body).hexdigest()
         self.new[rel] = digest
         if key:
             self.keys[rel] = key
@@ -93,38 +133,68 @@ class Writer:
         staged = self.staging / f"{len(self.staged)}.page"
         if not self.staged:
             self.staging.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(page.body)
+        staged.write_bytes(body)
         self.staged.append(rel)
         return True
 
     def commit(self) -> tuple[int, int]:
-        """Move staged files into the output and remove stale ones → (written, removed)."""
-        if not self.staged and set(self.old) == set(self.new) and self.keys == self.old_keys:
+        """Move staged files into the output and remove stale ones → (written, removed).
+        Raises CommitFailed when a file operation fails part way (see the module)."""
+        if not self.staged and set(self.old) == set(self.new) and self.keys == self.old_keys \
+                and not self.repaired:
             return 0, 0  # a no-change build touches nothing, not even the manifest
-        self.output.mkdir(parents=True, exist_ok=True)
-        made: set[Path] = set()
-        for i, rel in enumerate(self.staged):
-            target = self.output / rel
-            _inside(self.output, target)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if target.is_dir():
-                shutil.rmtree(target)
-            os.replace(self.staging / f"{i}.page", target)
-        removed = 0
-        for rel in sorted(set(self.old) - set(self.new)):
-            target = self.output / rel
-            try:
+        stale = sorted(set(self.old) - set(self.new))
+        self._log_intent([*self.staged, *stale])
+        done, total = 0, len(self.staged) + len(stale)
+        try:
+            self.output.mkdir(parents=True, exist_ok=True)
+            made: set[Path] = set()
+            for i, rel in enumerate(self.staged):
+                target = self.output / rel
                 _inside(self.output, target)
-                target.unlink()
-                removed += 1
-            except (FileNotFoundError, UnsafePath):
-                continue
-            _prune_empty(target.parent, self.output)
-        self._save_manifest()
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                if target.is_dir():
+                    shutil.rmtree(target)
+                os.replace(self.staging / f"{i}.page", target)
+                done += 1
+            removed = 0
+            for rel in stale:
+                target = self.output / rel
+                try:
+                    _inside(self.output, target)
+                    target.unlink()
+                    removed += 1
+                except (FileNotFoundError, UnsafePath):
+                    continue
+                finally:
+                    done += 1
+                _prune_empty(target.parent, self.output)
+            self._save_manifest()
+        except OSError as exc:
+            raise CommitFailed(exc, done, total) from exc
+        (self.state / INTENT).unlink(missing_ok=True)
         shutil.rmtree(self.staging, ignore_errors=True)
         return len(self.staged), removed
+
+    def _log_intent(self, files: list[str]) -> None:
+        """Write (and flush to disk) the files this commit will touch, before touching any."""
+        self.state.mkdir(parents=True, exist_ok=True)
+        path = self.state / INTENT
+        if path.exists():  # an earlier interrupted commit: keep its files in the log too
+            try:
+                earlier = json.loads(path.read_text(encoding="utf-8"))["files"]
+                files = sorted(set(files) | {f for f in earlier if isinstance(f, str)})
+            except (OSError, ValueError, KeyError, TypeError):
+                files = sorted(set(files) | set(self.old))
+        tmp = self.state / (INTENT + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"files": files}, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(self.state)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -136,6 +206,19 @@ class Writer:
                                    "keys": dict(sorted(self.keys.items()))}, indent=0),
                        encoding="utf-8")
         os.replace(tmp, self.state / MANIFEST)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _inside(root: Path, target: Path) -> None:

@@ -21,6 +21,21 @@ def source(path: str, data: bytes | str) -> SourceFile:
     return SourceFile(path, raw, 0, hashlib.sha256(raw).hexdigest())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_home(tmp_path_factory):
+    """Build state goes to the user's cache folder: the tests' to a throwaway one (builds in
+    subprocesses inherit it)."""
+    import os
+
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def cfg() -> config.Config:
     return config.load(ROOT / "site.toml")

@@ -27,6 +27,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from builder.config import load
+from builder.state import state_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "invalid"
 EXPECTED: dict[str, list[str]] = yaml.safe_load((CASES / "expected.yaml").read_text("utf-8"))
@@ -151,7 +154,8 @@ def build(tmp_path_factory) -> Build:
             if name not in SLOW:
                 shutil.copyfile(content / name, light / name)
         shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(tmp / ".out.green-archive", ignore_errors=True)
+        shutil.rmtree(state_dir(load(ROOT / "site.toml", content_dir=str(content),
+                                     output_dir=str(out))), ignore_errors=True)
         code2, stdout2, stderr2, _, timed_out2 = _run_cli(light, out, report, HARD_TIMEOUT)
         result.fallback, result.left_out = True, SLOW & set(files)
         result.stdout += stdout2
@@ -305,7 +309,8 @@ def test_unsafe_slugs_are_not_used(build):
 
 def test_nothing_written_outside_the_output(build):
     out = build.out.resolve()
-    state = (build.tmp / ".out.green-archive").resolve()
+    state = state_dir(load(ROOT / "site.toml", content_dir=str(build.content),
+                           output_dir=str(build.out)))
     strays = []
     for base in {build.tmp.resolve(), build.tmp.resolve().parent}:
         for folder, dirs, names in os.walk(base):

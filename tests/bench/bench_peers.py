@@ -463,9 +463,13 @@ class GreenArchive(Tool):
     def out_dir(self):
         return self.site_dir / ("public-search" if self.search else "public")
 
+    def state_home(self) -> Path:
+        """The build state (cache, manifest, fingerprint) goes to the user's cache folder:
+        here one of the bench's own ($XDG_CACHE_HOME), so a cold run can delete it."""
+        return self.site_dir / f".state-{self.out_dir().name}"
+
     def cache_paths(self):
-        out = self.out_dir()
-        return [out.parent / f".{out.name}.green-archive"]
+        return [self.state_home()]
 
     def report_path(self) -> Path:
         return self.site_dir / "report.json"
@@ -478,7 +482,8 @@ class GreenArchive(Tool):
         return cmd
 
     def env(self):
-        return {**os.environ, "PYTHONPATH": str(self.code_root)}
+        return {**os.environ, "PYTHONPATH": str(self.code_root),
+                "XDG_CACHE_HOME": str(self.state_home())}
 
     def articles(self) -> list[Path]:
         return sorted(self.corpus_root().glob("*.md"))

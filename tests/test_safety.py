@@ -1,0 +1,438 @@
+"""Nothing lost, nothing leaked: hostile characters, symbolic links, the output folder, the lock,
+where the state lives, and failures as one clear line."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import ROOT, make_site
+
+from builder import config
+from builder.build import run
+from builder.state import MARKER, OutputLock, state_dir
+from builder.textutil import scrub, scrub_utf8
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+ARTICLE = "---\ntitle: {title}\ndate: 2023-0{m}-0{d}\n---\n宁德时代发布新电池，储能业务继续增长。{body}\n"
+
+
+def assert_well_formed(out: Path) -> int:
+    """Every feed, sitemap and JSON file parses; no page holds a forbidden character.
+    Returns the number of files checked."""
+    checked = 0
+    for path in sorted(out.rglob("*")):
+        if not path.is_file() or "pagefind" in path.parts:
+            continue
+        data = path.read_bytes()
+        if path.suffix in (".html", ".xml", ".json", ".txt"):
+            text = data.decode("utf-8")  # strict: never a lone surrogate or a broken byte
+            assert not FORBIDDEN.search(text), f"{path}: forbidden character " \
+                f"{FORBIDDEN.search(text).group()!r}"
+            checked += 1
+        if path.suffix == ".xml":
+            ET.fromstring(data)  # well-formed XML, or it raises
+            if path.name == "feed.xml":
+                parsed = feedparser.parse(data)
+                assert not parsed.bozo, f"{path}: {parsed.bozo_exception}"
+        elif path.suffix == ".json":
+            json.loads(data)
+    return checked
+
+
+# -- control characters -----------------------------------------------------------------------
+def test_scrub_removes_what_html_and_xml_forbid_and_keeps_the_rest():
+    assert scrub("a\x00b\x01c\x1fd\x7fe\x85f\x9fg\ud800h\ufffei\uffffj\ufdd0k\U0001fffel") == \
+        "abcdefghijkl"
+    assert scrub("tab\tnew\nline\r\nend\r") == "tab\tnew\nline\nend\n"
+    assert scrub("联想 Lenovo — “quotes” é ß 🌱") == "联想 Lenovo — “quotes” é ß 🌱"
+    assert scrub_utf8("a\x00b\x0bc\u0085d\ufffee\ufdd0f—é联".encode()) == "abcdef—é联".encode()
+
+
+def test_control_characters_never_reach_any_page_feed_sitemap_or_json(tmp_path):
+    files = {
+        # YAML escapes: NUL, C0, C1 (NEL), a noncharacter
+        "yaml.md": '---\ntitle: "宁德时代\\0储能\\x01新闻\\u0085\\uFFFE"\ndate: 2023-01-02\n'
+                   'tags: ["a\\x02b"]\nauthor: "Zhang\\x1bSan"\n---\n宁德时代发布新电池。\n',
+        # raw control bytes in the front matter and the body
+        "raw.md": "---\ntitle: 比亚迪\x07电池\x0b新闻\ndate: 2023-01-03\n---\n"
+                  "比亚迪\x00发布\x08新车\x1f。<p>段落\x7f二\u0085</p>\n",
+        # JSON front matter: a lone surrogate and NUL as escapes
+        "json.md": '{"title": "Solar \\ud800 news \\u0000 today", "date": "2023-01-04", '
+                   '"description": "ex\\u0001cerpt"}\nSolar power grows. Solar. Solar.\n',
+        "html.html": "<html><head><title>t</title></head><body><h1>风电\x0c新闻</h1>"
+                     "<p>发布时间：2023-01-05 10:00</p><p>风电\x1a装机\uffff增长。</p></body></html>",
+    }
+    site = make_site(tmp_path, files, 'description = "site \\u0000 desc"\n')
+    cfg = config.load(site)
+    result = run(cfg)
+    assert result.ok and result.articles == 4, result.problems
+    assert {p.path for p in result.problems if p.code == "control-characters"} >= \
+        {"yaml.md", "raw.md", "json.md", "html.html"}
+    out = tmp_path / "public"
+    assert assert_well_formed(out) > 20
+    api = json.loads((out / "api/articles.json").read_text("utf-8"))
+    titles = sorted(a["title"] for a in api["articles"])
+    assert "宁德时代储能新闻" in titles and "比亚迪电池新闻" in titles
+    assert any(t.startswith("Solar") and "news" in t for t in titles)
+
+
+# -- symbolic links ---------------------------------------------------------------------------
+def test_symlinks_are_read_only_inside_the_content_folder_and_every_skip_is_reported(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\ntitle: secret\ndate: 2023-01-01\n---\nTOP-SECRET\n")
+    site = make_site(tmp_path, {"sub/real.md": ARTICLE.format(title="真实", m=1, d=1, body="")})
+    content = tmp_path / "content"
+    (content / "passwd.md").symlink_to("/etc/passwd")
+    (content / "secret.md").symlink_to(outside / "secret.md")
+    (content / "loop.md").symlink_to(content / "loop.md")
+    (content / "dangling.md").symlink_to(content / "nowhere.md")
+    (content / "folder").symlink_to(outside)
+    (content / "alias.md").symlink_to(content / "sub/real.md")  # inside: read
+    result = run(config.load(site))
+    assert result.ok
+    skipped = {p.path: p for p in result.problems if p.code == "symlink-skipped"}
+    assert set(skipped) == {"passwd.md", "secret.md", "loop.md", "dangling.md", "folder"}
+    assert "outside the content folder" in skipped["passwd.md"].message
+    assert "loop" in skipped["loop.md"].message and "dangling" in skipped["dangling.md"].message
+    assert skipped["passwd.md"].severity == "error" and skipped["folder"].severity == "warning"
+    out = tmp_path / "public"
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"root:x:0" not in data and b"TOP-SECRET" not in data, path
+    api = json.loads((out / "api/articles.json").read_text("utf-8"))
+    assert sorted(a["source_path"] for a in api["articles"]) == ["alias.md", "sub/real.md"]
+
+
+def test_a_cached_file_replaced_by_a_link_out_is_not_read(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    cfg = config.load(site)
+    assert run(cfg).articles == 1
+    (tmp_path / "content/a.md").unlink()
+    (tmp_path / "content/a.md").symlink_to("/etc/passwd")
+    result = run(cfg)
+    assert result.articles == 0
+    assert [p.code for p in result.problems if p.path == "a.md"] == ["symlink-skipped"]
+    assert b"root:x:0" not in (tmp_path / "public/api/articles.json").read_bytes()
+
+
+# -- the output folder ------------------------------------------------------------------------
+def _with_output(site: Path, output: Path | str, **more) -> config.Config:
+    return config.load(site, output_dir=str(output), **more)
+
+
+def test_a_folder_of_foreign_files_is_refused_untouched_and_taken_over_with_force(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    www = tmp_path / "www"
+    (www / "pagefind").mkdir(parents=True)
+    (www / "sitemap.xml").mkdir()
+    for name in ("index.html", "robots.txt", "pagefind/x.js", "sitemap.xml/keep"):
+        (www / name).write_text(f"theirs {name}")
+    before = {p: p.read_bytes() for p in www.rglob("*") if p.is_file()}
+    cfg = _with_output(site, www)
+    result = run(cfg)
+    assert not result.ok
+    assert [p.code for p in result.problems] == ["output-foreign"]
+    assert "--force" in result.problems[0].hint
+    assert {p: p.read_bytes() for p in www.rglob("*") if p.is_file()} == before
+    assert not (www / MARKER).exists()
+
+    forced = run(cfg, force=True)
+    assert forced.ok and (www / MARKER).is_file()
+    assert b"theirs" not in (www / "index.html").read_bytes()
+    assert (www / "pagefind/x.js").read_text() == "theirs pagefind/x.js"  # not ours: kept
+    assert run(cfg).ok  # now it is ours
+
+
+def test_an_empty_or_new_folder_is_taken_and_marked(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    (tmp_path / "empty").mkdir()
+    for out in (tmp_path / "empty", tmp_path / "new/deeper"):
+        assert run(_with_output(site, out)).ok
+        assert (out / MARKER).is_file() and (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("where", ["/", "home", "root", "content", "content/inner", "parent"])
+def test_dangerous_output_folders_are_refused(tmp_path, where, monkeypatch):
+    project = tmp_path / "project"
+    site = make_site(project, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    output = {"/": Path("/"), "home": tmp_path / "home", "root": project,
+              "content": project / "content", "content/inner": project / "content/inner",
+              "parent": tmp_path}[where]
+    before = sorted(str(p) for p in project.rglob("*"))
+    result = run(_with_output(site, output))
+    assert not result.ok
+    assert result.problems[0].code in ("output-refused", "output-inside-content")
+    assert sorted(str(p) for p in project.rglob("*")) == before
+    assert not (output / MARKER).exists()
+
+
+def test_output_inside_the_project_is_never_read_as_content(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")},
+                     'content_dir = "."\noutput_dir = "public"\n')
+    cfg = config.load(site)
+    first = run(cfg)
+    # the output inside the content folder is refused, never read back as articles
+    assert not first.ok and first.problems[0].code == "output-inside-content"
+
+
+def test_an_output_of_an_earlier_version_is_recognised(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "index.html").write_text("old build")
+    legacy = tmp_path / ".public.green-archive"
+    legacy.mkdir()
+    (legacy / "manifest.json").write_text('{"files": {"index.html": "x"}}')
+    assert run(config.load(site)).ok and (out / MARKER).is_file()
+
+
+# -- where the state lives --------------------------------------------------------------------
+def test_state_lives_in_the_cache_folder_keyed_by_output_never_beside_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    site = make_site(tmp_path / "p", {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    www = tmp_path / "srv/www"
+    www.parent.mkdir()
+    cfg = _with_output(site, www)
+    assert run(cfg).ok
+    assert sorted(p.name for p in www.parent.iterdir()) == ["www"]  # nothing beside the output
+    folder = state_dir(cfg)
+    assert folder.parent == tmp_path / "xdg/green-archive" and folder.name.startswith("www-")
+    assert {"cache.sqlite", "manifest.json", "fingerprint.json"} <= \
+        {p.name for p in folder.iterdir()}
+    other = state_dir(_with_output(site, tmp_path / "other/www"))
+    assert other != folder and other.parent == folder.parent  # one folder per output path
+    assert not list(www.rglob("*.sqlite")) and not list(www.rglob("manifest.json"))
+
+
+def test_cache_dir_setting_and_the_fallback_beside_site_toml(tmp_path, monkeypatch):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")},
+                     'cache_dir = ".build-state"\n')
+    cfg = config.load(site)
+    assert run(cfg).ok
+    assert state_dir(cfg).parent == tmp_path / ".build-state"
+    assert (state_dir(cfg) / "manifest.json").is_file()
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, so no cache folder can be made in it")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    site2 = make_site(tmp_path / "two", {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    cfg2 = config.load(site2)
+    assert state_dir(cfg2).parent == tmp_path / "two/.green-archive"
+    assert run(cfg2).ok
+
+
+def test_the_repository_tracks_no_build_state():
+    tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=ROOT)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert not [f for f in tracked.stdout.splitlines() if "green-archive/" in f
+                or f.endswith((".sqlite", ".pickle"))]
+    names = [".public.green-archive/x", ".green-archive/x", "public/x"]
+    ignored = subprocess.run(["git", "check-ignore", *names], capture_output=True, text=True,
+                             cwd=ROOT)
+    assert ignored.stdout.split() == names
+
+
+# -- one build at a time ----------------------------------------------------------------------
+HOLD = textwrap.dedent("""
+    import fcntl, os, sys, time
+    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.pwrite(fd, f"{os.getpid()}\\n".encode(), 0)
+    print("held", flush=True)
+    time.sleep(60)
+""")
+
+
+def test_a_second_build_waits_then_fails_naming_the_holder(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    cfg = config.load(site)
+    folder = state_dir(cfg)
+    folder.mkdir(parents=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(folder / "lock")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        told = []
+        result = run(cfg, wait=0.5, waiting=told.append)
+        assert not result.ok and result.problems[0].code == "output-locked"
+        assert f"pid {holder.pid}" in result.problems[0].message
+        assert told == [holder.pid]
+        assert not (tmp_path / "public").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run(cfg, wait=5).ok  # the holder died: its lock is free
+
+
+def test_a_stale_lock_of_a_dead_build_is_taken_over(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / "lock").write_text(f"{dead.pid}\n")
+    lock = OutputLock(tmp_path)
+    lock.acquire(wait=0)
+    try:
+        assert lock.stale_pid == dead.pid
+        assert (tmp_path / "lock").read_text().strip() == str(os.getpid())
+    finally:
+        lock.release()
+
+
+# -- failures: one line, exit 1, no traceback -------------------------------------------------
+def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "builder", "build", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_cli_failures_are_one_clear_line_without_traceback(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    cases = {
+        # an unwritable parent: the output's parent is a file
+        "unwritable": (["--config", str(site), "--output", str(blocker / "out")], "io-failed"),
+        # a state folder that cannot be made
+        "state": (["--config", str(site), "--output", str(tmp_path / "o2")], "io-failed"),
+        "foreign": (["--config", str(site), "--output", str(tmp_path), "-q"], "output-refused"),
+    }
+    (tmp_path / "cache-file").write_text("x")
+    for name, (args, code) in cases.items():
+        extra = []
+        if name == "state":
+            site.write_text(site.read_text() + 'cache_dir = "cache-file"\n')
+        done = _cli(*args, *extra)
+        if name == "state":
+            site.write_text(site.read_text().replace('cache_dir = "cache-file"\n', ""))
+        assert done.returncode == 1, (name, done.stderr)
+        assert "Traceback" not in done.stderr + done.stdout, (name, done.stderr)
+        errors = [line for line in done.stderr.splitlines() if f" error {code}:" in line]
+        assert len(errors) == 1, (name, done.stderr)
+
+
+def test_quiet_still_says_why_the_build_failed(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "index.html").write_text("theirs")
+    done = _cli("--config", str(site), "--output", str(www), "-q")
+    assert done.returncode == 1
+    assert "error output-foreign:" in done.stderr and "--force" in done.stderr
+
+
+def test_write_failures_name_the_file_and_do_not_claim_the_output_unchanged(tmp_path,
+                                                                            monkeypatch):
+    site = make_site(tmp_path, {f"a{i}.md": ARTICLE.format(title=f"第{i}篇", m=1, d=i + 1,
+                                                             body="") for i in range(3)})
+    cfg = config.load(site)
+    assert run(cfg).ok
+    for i in range(3):
+        (tmp_path / f"content/a{i}.md").write_text(ARTICLE.format(title=f"改{i}", m=2, d=i + 1,
+                                                                  body="改"))
+    real_replace, calls = os.replace, []
+
+    def full_disk(src, dst, *a, **k):
+        calls.append(dst)
+        if len(calls) == 4:
+            raise OSError(28, "No space left on device", str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr("builder.write.os.replace", full_disk)
+    result = run(cfg)
+    monkeypatch.undo()
+    assert not result.ok
+    [problem] = [p for p in result.problems if p.severity == "error"]
+    assert problem.code == "io-failed" and "No space left" in problem.message
+    assert "after 2 of" in problem.message and "next build" in problem.message
+    assert "left unchanged" not in problem.message and problem.path != "theme"
+    assert "disk space" in problem.hint
+
+
+# -- the preview server's sockets -------------------------------------------------------------
+@pytest.fixture
+def preview(tmp_path, monkeypatch):
+    import threading
+
+    from builder import serve
+
+    monkeypatch.setattr(serve, "IDLE_TIMEOUT", 1)
+    (tmp_path / "index.html").write_text("<html><body>home</body></html>")
+    server = serve.PreviewServer(("127.0.0.1", 0),
+                                 serve.make_handler(tmp_path, "/", serve.State()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _exchange(port: int, raw: bytes, wait: float = 3.0) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as conn:
+        conn.sendall(raw)
+        data = b""
+        try:
+            while chunk := conn.recv(65536):
+                data += chunk
+        except TimeoutError:
+            pass
+    return data
+
+
+def test_preview_backlog_is_set_before_listening_and_nagle_is_off(preview):
+    import socket
+
+    from builder.serve import PreviewServer
+
+    # a class attribute: `server_activate` (listen) runs inside the constructor
+    assert PreviewServer.request_queue_size >= 128 and "request_queue_size" not in vars(preview)
+    client = socket.create_connection(preview.server_address)
+    try:
+        probe = PreviewServer(("127.0.0.1", 0), preview.RequestHandlerClass)
+        other = socket.create_connection(probe.server_address)
+        conn, _ = probe.get_request()
+        assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        conn.close()
+        other.close()
+        probe.server_close()
+    finally:
+        client.close()
+
+
+def test_a_request_body_on_get_is_dropped_not_parsed_as_a_request(preview):
+    port = preview.server_address[1]
+    smuggled = b"GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n"
+    raw = (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(smuggled) + smuggled
+           + b"GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    data = _exchange(port, raw)
+    statuses = re.findall(rb"HTTP/1.1 (\d+) ", data)
+    assert statuses == [b"200", b"200"]  # the body was not a third request (a 404)
+    chunked = _exchange(port, b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              b"5\r\nabcde\r\n0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert re.findall(rb"HTTP/1.1 (\d+) ", chunked) == [b"411"]  # refused, then closed
+    huge = _exchange(port, b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\nab")
+    assert re.findall(rb"HTTP/1.1 (\d+) ", huge) == [b"413"]
+
+
+def test_an_idle_connection_is_let_go(preview):
+    import socket
+    import time
+
+    conn = socket.create_connection(preview.server_address, timeout=10)
+    started = time.monotonic()
+    try:
+        assert conn.recv(100) == b""  # the server closed it (IDLE_TIMEOUT is 1 s here)
+    finally:
+        conn.close()
+    assert time.monotonic() - started < 9

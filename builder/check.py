@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import index, report, sources, taxonomy
+from . import index, report, scoring, selecting, sources, taxonomy
 from .build import load_articles
 from .clean import clean_html, markdown_to_html
 from .config import Config
@@ -75,16 +75,15 @@ def explain(cfg: Config, tax: taxonomy.Taxonomy, path: Path) -> int:
                              cfg=cfg.clean)
         for line in cleaned.facts.removed:
             out.append(f"removed chrome: {line}")
-        scores = taxonomy.score(article.title, article.text, cleaned.first_paragraph,
-                                article.source_tags + article.categories, tax, cfg.tagging)
-        chosen = {(t.kind, t.term) for t in article.tags}
-        out.append("tags (score; threshold company "
-                   f"{cfg.tagging.company_threshold}, theme {cfg.tagging.theme_threshold}):")
-        for (kind, slug), (value, evidence) in sorted(scores.items(),
-                                                      key=lambda kv: (kv[0][0], -kv[1][0])):
-            mark = "+" if (kind, slug) in chosen else "-"
-            why = ", ".join(f"{label} ×{n}" for label, n in evidence.items())
-            out.append(f"  {mark} {kind:7s} {slug:28s} {value:6.2f}  {why}")
+        candidates = scoring.score(article.title, article.text, cleaned.first_paragraph,
+                                   article.source_tags + article.categories, tax, cfg.tagging)
+        t = cfg.tagging
+        out.append(f"tags (+ kept, - dropped; thresholds: company {t.company_threshold}, "
+                   f"subject {t.subject_threshold}, theme {t.theme_threshold}):")
+        for d in selecting.decide(candidates, tax, cfg.tagging):
+            out.append(f"  {'+' if d.kept else '-'} {d.kind:7s} {d.term:28s} {d.score:6.2f}  "
+                       f"{d.reason}")
+            out += [f"{'':48s}{line}" for line in d.evidence]
         for t in article.tags:
             if t.evidence == ("front matter",):
                 out.append(f"  + {t.kind:7s} {t.term:28s}   added by the front matter")

@@ -51,10 +51,11 @@ class CleanConfig:
 @dataclass(frozen=True, slots=True)
 class TaggingConfig:
     """How mentions become tags (builder/taxonomy.py: score, then select). The defaults are
-    tuned on the dev half of tests/data/tagging-labels.yaml (tests/eval_tagging.py)."""
+    tuned on the tune half of tests/data/editor-labels (tests/eval_tagging.py)."""
 
-    company_threshold: float = 2.0
-    """Score a company needs: a title mention, or two mentions in the body."""
+    company_threshold: float = 1.0
+    """Score a company needs: one plain mention (the editor's labels are exhaustive: a
+    company the article reports on, however briefly, is tagged)."""
     theme_threshold: float = 2.5
     """Score a theme needs, unless it is the article's best theme."""
     top_theme_threshold: float = 2.0
@@ -69,11 +70,23 @@ class TaggingConfig:
     """Factor for a corroborated mention of an ambiguous theme keyword."""
     ambiguous_min: int = 2
     """Mentions an ambiguous alias needs to count when nothing else corroborates it."""
-    list_weight: float = 0.5
+    list_weight: float = 1.0
     """Factor for a company mentioned as an item of an enumeration of list_min or more
     companies ("宁德时代、LG新能源、比亚迪、松下"): a list of winners is not about each."""
     list_min: int = 3
-    company_share: float = 0.35
+    passing_weight: float = 0.25
+    """Factor for a company named as a data source or an example ("据彭博社报道", "such as
+    Apple", "laut Statistik Austria")."""
+    subject_threshold: float = 1.0
+    """Score a company needs when a sentence that names it reports a ranking, winners or a
+    deal (every party is reported on, however briefly)."""
+    policy_weight: float = 2.0
+    """What a sentence adds to a policy theme when it uses the theme's policy vocabulary
+    (规划, 政策, Gesetz, regulation…) about one of the themes it is the policy of."""
+    company_theme_weight: float = 2.0
+    """What a kept company's own `themes` add to each of them (named in the title or lead;
+    half of that otherwise)."""
+    company_share: float = 0.0
     """A company must reach this share of the best company's score: passing mentions in an
     article about another company do not tag it."""
     theme_share: float = 0.4
@@ -92,7 +105,7 @@ class TaggingConfig:
     source_tag_alone_weight: float = 0.0
     """The same when no keyword of the theme is in the title or text at all: a feed's tags
     are often about the site or the series, not the post."""
-    max_themes: int = 3
+    max_themes: int = 4
 
 
 @dataclass(frozen=True, slots=True)

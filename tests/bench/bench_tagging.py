@@ -13,7 +13,7 @@ title, plain text, lead paragraph, source tags + categories (--cache keeps them 
 Timed: builder.taxonomy.tag(title, text, lead, source_tags, tax, tagging settings) with
   real        builder.taxonomy.load(content/taxonomy)
   ×F names    the headline: the same entries plus synthetic ones, so that entries and aliases
-              are FACTOR times as many, built with builder.taxonomy.build_automaton. Fake
+              are FACTOR times as many, compiled with builder.matching.compile_entries. Fake
               aliases are random and unique: CJK words of 2-6 characters and Latin words /
               upper-case acronyms. The characters after the first are drawn uniformly from the
               corpus's 3000 most common characters (so they look like words and a few do
@@ -50,7 +50,7 @@ finds a node's child by a linear scan of its children, and a trie over character
 root child per distinct first character of all aliases (301 real, 2941 with the old ×10),
 scanned for nearly every character of the text: automaton.iter() took 42 % of tag() with the
 real taxonomy and 5.3× as long with the old ×10. The scoring loop and the extra matches were
-not it (mentions grew 2 %). builder.taxonomy now builds the automaton over the aliases' UTF-8
+not it (mentions grew 2 %). builder.matching now builds the automaton over the aliases' UTF-8
 bytes: the root has ~33 children and no node below a lead byte more than 64. Measured with this script
 on the same articles (--cache), the code before → after: real median 1.82 → 0.85 ms, ×10 names
 1.83× → 1.24×, ×10 any start 3.27× → 1.40×. A last section times automaton.iter() alone over
@@ -75,6 +75,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from builder import matching as M  # noqa: E402
 from builder import taxonomy as T  # noqa: E402
 from builder.clean import clean_html, markdown_to_html  # noqa: E402
 from builder.config import parse as parse_config  # noqa: E402
@@ -124,9 +125,9 @@ def _cjk(ch: str) -> bool:
 
 def real_firsts(tax: T.Taxonomy) -> list[str]:
     """The first character of every real CJK alias (with repeats)."""
-    return [T.fold_case(T.normalise(a.strip()))[0] for d in tax.entries.values()
+    return [M.fold_case(M.normalise(a.strip()))[0] for d in tax.entries.values()
             for e in d.values() for a in e.aliases + e.ambiguous
-            if a.strip() and _cjk(T.normalise(a.strip())[0])]
+            if a.strip() and _cjk(M.normalise(a.strip())[0])]
 
 
 def heaps_firsts(firsts: list[str], factor: int, rng: random.Random) -> tuple[int, float]:
@@ -159,13 +160,13 @@ def inflate(tax: T.Taxonomy, factor: int, texts: list[str], seed: int,
         extra = [ch for ch in chars if ch not in set(pool)]
         rng.shuffle(extra)
         pool += extra[:max(0, size - len(pool))]
-    taken = {T._key(a) for d in tax.entries.values() for e in d.values()
+    taken = {M.key(a) for d in tax.entries.values() for e in d.values()
              for a in e.aliases + e.ambiguous}
 
     def fresh(make) -> str:
         while True:
             alias = make()
-            key = T._key(alias)
+            key = M.key(alias)
             if key and key not in taken:
                 taken.add(key)
                 return alias
@@ -199,8 +200,7 @@ def inflate(tax: T.Taxonomy, factor: int, texts: list[str], seed: int,
     # word) would add genuine matches, which a name the corpus never mentions does not: such
     # aliases are replaced until none occurs, so that the variants differ in size only.
     for _ in range(5):
-        big = T.build_automaton(dataclasses.replace(
-            tax, entries=entries, key=tax.key + f"x{factor}{start}", automaton=None))
+        big = dataclasses.replace(tax, entries=entries, key=tax.key + f"x{factor}{start}").compiled()
         found = {(p.kind, p.slug, p.alias) for text in avoid for _, _, p in T.find_mentions(text, big)
                  if p.slug.startswith("fake-")}
         if not found:
@@ -208,7 +208,7 @@ def inflate(tax: T.Taxonomy, factor: int, texts: list[str], seed: int,
         for kind, slug, alias in found:
             e = entries[kind][slug]
             swap = {a: fresh(cjk if _cjk(a[0]) else latin) for a in e.aliases + e.ambiguous
-                    if T.normalise(a) == alias}
+                    if M.normalise(a) == alias}
             entries[kind][slug] = dataclasses.replace(
                 e, zh=swap.get(e.zh, e.zh), en=swap.get(e.en, e.en),
                 aliases=tuple(swap.get(a, a) for a in e.aliases),
@@ -218,9 +218,9 @@ def inflate(tax: T.Taxonomy, factor: int, texts: list[str], seed: int,
 
 def starts(tax: T.Taxonomy, texts: list[str]) -> float:
     """Share of the texts' CJK characters that are the first character of some alias."""
-    firsts = {T.fold_case(T.normalise(a.strip()))[0] for d in tax.entries.values()
+    firsts = {M.fold_case(M.normalise(a.strip()))[0] for d in tax.entries.values()
               for e in d.values() for a in e.aliases + e.ambiguous if a.strip()}
-    counts = Counter(ch for t in texts for ch in T.fold_case(T.normalise(t)) if _cjk(ch))
+    counts = Counter(ch for t in texts for ch in M.fold_case(M.normalise(t)) if _cjk(ch))
     return sum(n for ch, n in counts.items() if ch in firsts) / max(1, sum(counts.values()))
 
 
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         ents = sum(len(d) for d in tax.entries.values())
         aliases = sum(len(e.aliases) + len(e.ambiguous) for d in tax.entries.values()
                       for e in d.values())
-        stats = tax.automaton.get_stats() if tax.automaton is not None else {}
+        stats = tax.matcher.automaton.get_stats() if tax.matcher.automaton is not None else {}
         return ents, aliases, stats.get("total_size", 0)
 
     variants = (("real", "real", real), ("names", f"×{f} names", names),
@@ -377,17 +377,17 @@ def main(argv: list[str] | None = None) -> int:
     scan = {name: [float("inf")] * len(arts) for name, _, _ in variants}
     raw = {name: [0] * len(arts) for name, _, _ in variants}
     for i, (_, _title, text, _, _) in enumerate(arts):
-        data = T._utf8(T.fold_case(T.normalise(text)))
+        data = M.utf8(M.fold_case(M.normalise(text)))
         for _ in range(args.rounds):
             for name, _, tax in variants:
                 s = clock()
-                n = sum(1 for _ in tax.automaton.iter(data))
+                n = sum(1 for _ in tax.matcher.automaton.iter(data))
                 d = clock() - s
                 scan[name][i] = min(scan[name][i], d)
                 raw[name][i] = n
     print("\nautomaton.iter() over the body text only (no scoring):")
     for name, label, tax in variants:
-        keys = list(tax.automaton.keys())
+        keys = list(tax.matcher.automaton.keys())
         fan = len({k[0] for k in keys})
         first = len({k.encode("latin-1").decode("utf-8")[0] for k in keys})
         ns = statistics.median(x / max(1, c) * 1e9 for x, c in zip(scan[name], chars, strict=True))

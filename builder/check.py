@@ -78,7 +78,7 @@ def explain(cfg: Config, tax: taxonomy.Taxonomy, path: Path) -> int:
         t = cfg.tagging
         out.append(f"tags (+ kept, - dropped; thresholds: company {t.company_threshold}, "
                    f"subject {t.subject_threshold}, theme {t.theme_threshold}):")
-        for d in selecting.decide(candidates, tax, cfg.tagging):
+        for d in selecting.decide(candidates, tax, cfg.tagging, article.title):
             out.append(f"  {'+' if d.kept else '-'} {d.kind:7s} {d.term:28s} {d.score:6.2f}  "
                        f"{d.reason}")
             out += [f"{'':48s}{line}" for line in d.evidence]

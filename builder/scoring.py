@@ -145,6 +145,8 @@ _ROLES = (
 _ROLE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _ROLES))
 _PASSING = re.compile(
     r"(?:据|根据|援引|来自|来源[:：]?|数据来源[:：]?|资料来源[:：]?|例如|比如|诸如|譬如|像是|"
+    r"客户(?:包括|有|涵盖|覆盖|名单|群)?[:：]?|用户(?:包括|有)|合作伙伴包括|customers? (?:include|such as)|"
+    r"clients? (?:include|such as)|Kunden (?:wie|sind|zählen)|"
     r"according to|data from|source[:：]|such as|e\.g\.|for example|for instance|like|"
     r"laut|gemäß|Quelle[:：]?|wie etwa|etwa|z\.\s?B\.|beispielsweise)\s*(?:the\s|der\s|die\s)?$",
     re.I)
@@ -225,7 +227,7 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
     the article reports); a passing mention (a data source, an example) weighs passing_weight
     times that. A name repeated in apposition ("KELAG - Kärntner Elektrizitäts-AG") is one
     mention. Ambiguous aliases count only when corroborated (another alias of the entry, the
-    entry's source tag, or ambiguous_min mentions), times ambiguous_weight (companies) or
+    entry's source tag, ambiguous_min mentions, or an enumeration of companies), times ambiguous_weight (companies) or
     theme_ambiguous_weight. A subsidiary named in the title or lead takes its parent's
     mentions (the parent is then not scored). A mapped source tag adds source_tag_weight to its
     theme (source_tag_alone_weight when the text names the theme nowhere); a company's source
@@ -282,7 +284,9 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
         weak = [h for h in cand.hits if h.ambiguous]
         if weak and len(weak) < len(cand.hits):
             continue
-        if weak and key not in tagged and len(weak) < cfg.ambiguous_min:
+        if weak and key not in tagged and len(weak) < cfg.ambiguous_min \
+                and not any(h.listed for h in weak):
+            # An item of an enumeration of companies is a company (特斯拉、理想、极氪).
             cand.hits = [h._replace(weight=0.0) for h in cand.hits]
     for key in [k for k in found if k[0] == "company"]:
         entry = tax.entry(*key)

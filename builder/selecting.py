@@ -3,6 +3,7 @@ themes implied by the companies reported on."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from .config import TaggingConfig
@@ -31,8 +32,20 @@ class Decision(NamedTuple):
         return Tag(self.kind, self.term, self.score, self.evidence)
 
 
-def decide(candidates: Candidates, tax: Taxonomy, cfg: TaggingConfig) -> list[Decision]:
+OFF_TOPIC = re.compile(r"龙虎榜|限售股|解禁|概念股|涨停|跌停|净买入|大宗交易|融资融券|诈骗案|"
+                       r"股东注意|北向资金|主力资金")
+"""Titles of market briefs and court reports: about share prices, not about what a company
+did (the editor's rules label them with nothing)."""
+
+
+def decide(candidates: Candidates, tax: Taxonomy, cfg: TaggingConfig,
+           title: str = "") -> list[Decision]:
     """Every candidate with its verdict: companies first, then themes (implied ones too)."""
+    brief = OFF_TOPIC.search(title) if title else None
+    if brief:
+        return [Decision(c.kind, c.slug, False, c.score,
+                         f"a market brief (title: {brief.group(0)})", c.evidence())
+                for c in sorted(candidates.values(), key=lambda c: (c.kind, -c.score, c.slug))]
     companies = _companies([c for c in candidates.values() if c.kind == "company"], cfg)
     kept = [candidates[("company", d.term)] for d in companies if d.kept]
     themes = _themes(_implied(candidates, kept, tax, cfg), tax, cfg)
@@ -131,9 +144,10 @@ def _themes(cands: list[Candidate], tax: Taxonomy, cfg: TaggingConfig) -> list[D
 
 def select(candidates: Candidates, tax: Taxonomy, cfg: TaggingConfig,
            add: dict[str, tuple[str, ...]] | None = None,
-           exclude: dict[str, tuple[str, ...]] | None = None) -> tuple[Tag, ...]:
+           exclude: dict[str, tuple[str, ...]] | None = None,
+           title: str = "") -> tuple[Tag, ...]:
     """The kept candidates as tags, plus front-matter additions, minus exclusions."""
-    chosen = [d.tag() for d in decide(candidates, tax, cfg) if d.kept]
+    chosen = [d.tag() for d in decide(candidates, tax, cfg, title) if d.kept]
     have = {(t.kind, t.term) for t in chosen}
     for kind in KINDS:
         for slug in (add or {}).get(kind, ()):

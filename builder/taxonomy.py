@@ -233,4 +233,4 @@ def tag(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: Tax
     rules of selecting.py accept, plus front-matter additions, minus exclusions. Evidence
     says why."""
     candidates = scoring.score(title, text, lead, source_tags, tax, cfg)
-    return selecting.select(candidates, tax, cfg, add, exclude)
+    return selecting.select(candidates, tax, cfg, add, exclude, title)

@@ -227,7 +227,7 @@ def mismatches(rows: list[Row], cfg, tax) -> str:
         if row.inputs:
             candidates = scoring.score(*row.inputs, tax, cfg.tagging)
             decided = {(d.kind, d.term): d for d in selecting.decide(candidates, tax,
-                                                                     cfg.tagging)}
+                                                                     cfg.tagging, row.inputs[0])}
         out = []
         for kind in KINDS:
             gold, pred = row.gold[kind], row.predicted[kind]

@@ -17,7 +17,7 @@ ZH = [
      "此外，融捷股份(002192)与宁德时代签署合作协议。"),
     ("b", "", "据报道，盛新锂能集团表示，将于明年投产。同时，他新能源产业发展迅速，集中于新能源汽车。"),
     ("c", "", "该基金占公司股份的5%。大力发展新能源。全球储能市场增长，国内储能企业增多。"
-     "远景动力、多氟多、瑞浦能源、捷威动力、宁德时代和比亚迪都在榜单上。"),
+     "远景动力、多氟多、瑞浦能源、恒驰电能、宁德时代和比亚迪都在榜单上。"),
 ]
 
 
@@ -27,7 +27,7 @@ def test_chinese_names_beside_stock_codes_and_company_words(tax):
     assert "盛新锂能" in got and "融捷股份" in got
     assert got["盛新锂能"].articles == {"a", "b"}
     assert got["融捷股份"].how == "stock code 002192"
-    assert "捷威动力" in got and got["捷威动力"].how == "listed with known companies"
+    assert "恒驰电能" in got and got["恒驰电能"].how == "listed with known companies"
     assert "宁德时代" not in got and "比亚迪" not in got  # already in the taxonomy
 
 
@@ -40,17 +40,17 @@ def test_fragments_never_appear(tax):
 
 def test_latin_legal_forms_and_named_companies(tax):
     articles = [
-        ("d", "", "Die Energie Klagenfurt GmbH baut einen Speicher. Laut dem Unternehmen "
+        ("d", "", "Die Energie Musterstadt GmbH baut einen Speicher. Laut dem Unternehmen "
                   "Kostal Solar Electric wächst der Markt."),
-        ("e", "", "Kostal Solar Electric, the German company, and Hoppecke Batterien GmbH & Co. KG "
+        ("e", "", "Kostal Solar Electric, the German company, and Muster Akkuwerke GmbH & Co. KG "
                   "agreed."),
         ("f", "", "The Vienna Energy Forum said in May that Global Wind Atlas data helps."),
     ]
     got = {s.name: s for s in suggest.suggest(articles, tax)}
-    assert got["Energie Klagenfurt"].how == "legal form GmbH"
+    assert got["Energie Musterstadt"].how == "legal form GmbH"
     assert got["Kostal Solar Electric"].articles == {"d", "e"}
-    assert got["Hoppecke Batterien"].forms == {"Hoppecke Batterien GmbH & Co. KG": 1}
-    assert "Die Energie Klagenfurt" not in got and "May" not in got
+    assert got["Muster Akkuwerke"].forms == {"Muster Akkuwerke GmbH & Co. KG": 1}
+    assert "Die Energie Musterstadt" not in got and "May" not in got
 
 
 def test_ranked_by_articles_with_a_context_line_and_pasteable_yaml(tax):

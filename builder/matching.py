@@ -122,7 +122,8 @@ def compile_entries(entries: dict[str, dict[str, Entry]]) -> Matcher:
                 if not norm:
                     continue
                 payloads[fold_case(norm)].append(Pattern(
-                    kind, entry.slug, norm, weak, exact_case(norm),
+                    kind, entry.slug, norm, weak,
+                    exact_case(norm) or alias.strip() in entry.exact,
                     bool(_LATIN.match(norm[0])), bool(_LATIN.match(norm[-1]))))
             for tag in entry.source_tags:
                 source_tags[source_tag_key(tag)].append((kind, entry.slug))

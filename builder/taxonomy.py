@@ -45,6 +45,9 @@ class Entry:
     policy_of: tuple[str, ...] = ()
     de: str = ""
     """The German name, when it differs from the English one (also an alias)."""
+    exact: tuple[str, ...] = ()
+    """Aliases that match only as written (Vortex, not vortex): a name that is a word in
+    lower case but the company's with its capital."""
 
     def name(self, language: str = "zh") -> str:
         if language.startswith("de") and self.de:
@@ -153,7 +156,8 @@ def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> di
         if not zh and not en:
             bad(f"`{slug}` has no name (`zh` or `en`)", "taxonomy-name")
             continue
-        strong = _strings(item.get("aliases") or item.get("keywords"))
+        exact = _strings(item.get("exact"))
+        strong = _strings(item.get("aliases") or item.get("keywords")) + exact
         weak = _strings(item.get("ambiguous"))
         if any(not a for a in strong + weak):
             bad(f"`{slug}` has an empty alias")
@@ -168,7 +172,8 @@ def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> di
                     # An upper-case acronym (VORTEX) may stand beside an ambiguous word-case
                     # name (Vortex): they match different text.
                     bad(f"`{slug}`: alias {alias!r} is listed as both plain and ambiguous")
-            elif k in seen and seen[k] != alias:
+            elif k in seen and seen[k] != alias and not {seen[k], alias} & set(exact):
+                # VORTEX (an acronym) and Vortex (`exact`) match different text.
                 bad(f"`{slug}`: duplicate alias {alias!r} (same as {seen[k]!r})",
                     "taxonomy-duplicate-alias")
             seen[k] = alias
@@ -178,7 +183,7 @@ def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> di
                           str(item.get("parent") or "").strip() if kind == "company" else "",
                           _strings(item.get("policy_words")) if kind == "theme" else (),
                           _strings(item.get("policy_of")) if kind == "theme" else (),
-                          de if de != en else "")
+                          de if de != en else "", tuple(a for a in exact if a))
     return out
 
 

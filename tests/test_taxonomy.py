@@ -257,3 +257,16 @@ def test_unknown_parent_or_theme_of_a_company(tmp_path):
     assert [p.code for p in problems] == ["taxonomy-entry", "taxonomy-entry"]
     assert "huawei-group" in problems[0].message and "'wind'" in problems[1].message
     assert all(p.line == 9 for p in problems)
+
+
+def test_an_exact_alias_matches_only_as_written(tmp_path):
+    tax, problems = make(tmp_path, companies="""\
+        companies:
+          - slug: vortex
+            en: Vortex
+            aliases: [VORTEX]
+            exact: [Vortex]
+        """)
+    assert problems == []
+    found = taxonomy.find_mentions("Vortex data, a vortex street, VORTEX", tax)
+    assert [(m.start, m.pattern.ambiguous) for m in found] == [(0, False), (30, False)]

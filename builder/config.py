@@ -77,6 +77,9 @@ class TaggingConfig:
     passing_weight: float = 0.25
     """Factor for a company named as a data source or an example ("据彭博社报道", "such as
     Apple", "laut Statistik Austria")."""
+    bare_threshold: float = 1.0
+    """Score a company needs when no sentence that names it says what it did, said, won or
+    signed (no role) and neither the title nor the lead names it."""
     subject_threshold: float = 1.0
     """Score a company needs when a sentence that names it reports a ranking, winners or a
     deal (every party is reported on, however briefly)."""

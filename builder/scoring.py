@@ -150,6 +150,9 @@ _PASSING = re.compile(
     r"according to|data from|source[:：]|such as|e\.g\.|for example|for instance|like|"
     r"laut|gemäß|Quelle[:：]?|wie etwa|etwa|z\.\s?B\.|beispielsweise)\s*(?:the\s|der\s|die\s)?$",
     re.I)
+_CUSTOMERS = re.compile(r"客户(?:包括|有|涵盖|覆盖)?[:：]?|customers? (?:include|such as|like)|"
+                        r"clients? (?:include|such as)|Kunden wie", re.I)
+_ITEMS = re.compile(r"[、,，/]|和|及|与|and|und")
 _PASSING_AFTER = re.compile(
     r"(?:的)?(?:报道|消息|数据|统计|研究|报告|分析师|分析|援引|指数|预测|显示)|"
     r"\s*(?:zufolge|data|research|report|analysts?|estimates?)\b", re.I)
@@ -172,6 +175,12 @@ def _role(body: str, starts: list[int], mention: Mention, cache: dict[int, str],
     m = _PASSING.search(before)
     if m:
         return f"passing: {m.group(0).strip()}"
+    # An item of a list of customers ("客户包括特斯拉、宝马、…"), however long the list.
+    clause = max(begin, body.rfind("，", begin, mention.start) + 1,
+                 body.rfind(",", begin, mention.start) + 1)
+    m = _CUSTOMERS.search(body, clause, mention.start)
+    if m and all(len(item) <= 12 for item in _ITEMS.split(body[m.end():mention.start])):
+        return f"passing: {m.group(0)}"
     m = _PASSING_AFTER.match(body, mention.end, min(len(body), mention.end + 12))
     if m:
         return f"passing: {m.group(0).strip()}"

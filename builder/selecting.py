@@ -71,6 +71,9 @@ def _companies(cands: list[Candidate], cfg: TaggingConfig) -> list[Decision]:
             kept, why = True, f"reported on ({subject[0]})"
         elif c.score < cfg.company_threshold:
             kept, why = False, f"score {c.score} below company_threshold {cfg.company_threshold}"
+        elif not c.roles and not c.up_front and c.score < cfg.bare_threshold:
+            kept, why = False, (f"named without saying what it did: score {c.score} below "
+                                f"bare_threshold {cfg.bare_threshold}")
         elif c.up_front:
             kept, why = True, "named in the lead paragraph"
         elif c.score < best * cfg.company_share:

@@ -80,6 +80,12 @@ def test_a_data_source_or_an_example_is_a_passing_mention(small):
     assert not cand.passing_only and cand.roles == ["said: 宣布"]
 
 
+def test_every_item_of_a_list_of_customers_is_a_passing_mention(small):
+    text = "当前的客户包括宁德时代、Fisker、比亚迪、ELMS、蔚来和小鹏汽车等海内外车企。"
+    cands = scoring.score("", text, "", (), small, CFG)
+    assert all(cands[("company", s)].passing_only for s in ("catl", "byd", "nio", "xpeng"))
+
+
 def test_a_name_in_apposition_is_one_mention(small):
     text = "Die KELAG - Kärntner Elektrizitäts-Aktiengesellschaft investiert."
     assert scoring.score("", text, "", (), small, CFG)[("company", "kelag")].score \

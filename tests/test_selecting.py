@@ -151,3 +151,12 @@ def test_thresholds_come_from_the_config(small):
     assert terms(taxonomy.tag("", text, "", (), small, replace(CFG, company_threshold=2))) \
         == ["catl"]
     assert terms(taxonomy.tag("", text, "", (), small, replace(CFG, company_threshold=3))) == []
+
+
+def test_bare_threshold_for_a_company_named_without_a_role(small):
+    text = "行业观察：宁德时代。比亚迪宣布降价。"
+    cfg = replace(CFG, bare_threshold=2.0)
+    got = decisions("电池", text, small, cfg)
+    assert not got[("company", "catl")].kept
+    assert got[("company", "catl")].reason.startswith("named without saying what it did")
+    assert got[("company", "byd")].kept  # its sentence says what it did

@@ -5,59 +5,48 @@ Article without its body HTML and plain text, and the file's problems), its body
 tagging read (`TagInput`) and the key of the taxonomy it was tagged with. A build reads every
 record (the index needs them all) but a body only when it renders that article's page or a feed
 entry, so bodies never sit in memory all at once. An edit rewrites one row, not the whole cache.
-A taxonomy edit re-tags each article from its stored `TagInput`: nothing is parsed or cleaned
-again. The rows belong to one key (settings and builder code): a different key empties the
-table. The folder is safe to delete at any time.
+The cache only finds and stores: when the taxonomy changed since a row was tagged, the
+loader (articles.py) asks for the stored `TagInput` and runs the core's `tag` step itself.
+The rows belong to one key (`keys.article_cache`: settings and builder code); a different key
+empties the table. The folder is safe to delete at any time.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import sqlite3
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 
-from . import __version__
-from .model import Article, Problem, TagInput
+from .model import Processed, TagInput
 
 FILE = "cache.sqlite"
 FLUSH_EVERY = 256
 """Fresh results are written in batches of this many, so a cold build's bodies never pile
 up in memory."""
-Result = tuple[Article | None, tuple[Problem, ...]]
 
 
-@cache
-def code_version() -> str:
-    """The builder's version and a hash of its source: editing the code invalidates the cache."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def compact(result: Result) -> Result:
-    """The result without the article's body and text: what the index and listings need."""
-    article, problems = result
+def compact(done: Processed) -> Processed:
+    """The result without the article's body and text and without what tagging read: what
+    the index and listings need."""
+    article = done.article
     if article is not None and (article.html or article.text):
         article = replace(article, html="", text="")
-    return article, problems
+    return Processed(article, done.problems)
 
 
 class _Row:
     __slots__ = ("mtime_ns", "size", "digest", "blob", "result", "tax_key")
 
     def __init__(self, mtime_ns: int, size: int, digest: str, blob: bytes | None,
-                 result: Result | None = None, tax_key: str = ""):
+                 result: Processed | None = None, tax_key: str = ""):
         self.mtime_ns, self.size, self.digest, self.blob, self.result = \
             mtime_ns, size, digest, blob, result
         self.tax_key = tax_key
 
-    def value(self) -> Result:
+    def value(self) -> Processed:
         if self.result is None:
             self.result = pickle.loads(self.blob)
             self.blob = None
@@ -65,14 +54,14 @@ class _Row:
 
 
 class Cache:
-    """The article cache of one state folder and key. Use: `known_digest`/`get`/`put` while
-    reading sources, `body` while rendering, `save` at the end of a successful build (it drops
-    the rows of files that are gone). A preview keeps one instance: `rollover` starts its next
-    build from what is in memory."""
+    """The article cache of one state folder and key. Use: `known_digest`/`lookup`/`store`
+    while reading sources, `body` while rendering, `save` at the end of a successful build (it
+    drops the rows of files that are gone). A preview keeps one instance: `rollover` starts its
+    next build from what is in memory."""
 
     def __init__(self, folder: Path, key: str):
         self.folder = folder
-        self.key = f"{key}:{code_version()}"
+        self.key = key
         self.rows: dict[str, _Row] = {}
         self.seen: set[str] = set()
         self._pending: dict[str, tuple] = {}
@@ -136,41 +125,38 @@ class Cache:
         self._db = None
 
     # -- reading sources ------------------------------------------------------------------
+    def holds(self, path: str) -> bool:
+        """True when a result for this file (of some content) is stored."""
+        return path in self.rows
+
     def known_digest(self, path: str, mtime_ns: int, size: int) -> str | None:
         """The digest of a file whose modification time and size are unchanged since the
         last build (so it need not be read again), like Black's cache."""
         row = self.rows.get(path)
         return row.digest if row and (row.mtime_ns, row.size) == (mtime_ns, size) else None
 
-    def get(self, path: str, digest: str) -> Result | None:
-        """The compact result for this file and content, if cached."""
+    def lookup(self, path: str, digest: str) -> tuple[Processed, str] | None:
+        """The compact result stored for this file and content, and the key of the taxonomy
+        it was tagged with; None when not cached."""
         row = self.rows.get(path)
         if row is None or row.digest != digest:
             return None
         self.seen.add(path)
-        return row.value()
+        return row.value(), row.tax_key
 
-    def tagged_with(self, path: str) -> str:
-        """The key of the taxonomy a cached article was tagged with."""
-        row = self.rows.get(path)
-        return row.tax_key if row else ""
-
-    def retag(self, path: str, tax, cfg) -> Result:
-        """Tag a cached article again (the taxonomy changed) from its stored `TagInput`."""
-        from .process import retag  # noqa: PLC0415 (loads the cleaning stack: only when needed)
-
-        row = self.rows[path]
-        article, problems = row.value()
-        if article is None:
-            return article, problems
+    def tag_input(self, path: str) -> TagInput | None:
+        """What tagging read of a stored article (for re-tagging it)."""
         stored = self._connect().execute("SELECT tagging FROM articles WHERE path = ?",
                                          (path,)).fetchone()
-        if stored is None or stored[0] is None:
-            return article, problems
-        result = retag(article, problems, pickle.loads(stored[0]), tax, cfg)
-        row.result, row.tax_key = result, tax.key
-        self._retagged[path] = (pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), tax.key)
-        return result
+        return pickle.loads(stored[0]) if stored and stored[0] is not None else None
+
+    def store_retagged(self, path: str, done: Processed, tax_key: str) -> Processed:
+        """Replace a stored article's record after re-tagging; returns its compact form."""
+        small = compact(done)
+        row = self.rows[path]
+        row.result, row.tax_key = small, tax_key
+        self._retagged[path] = (pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL), tax_key)
+        return small
 
     def note_stat(self, path: str, mtime_ns: int, size: int) -> None:
         """The file was touched but its content is the same: remember the new stat."""
@@ -179,11 +165,11 @@ class Cache:
             row.mtime_ns, row.size = mtime_ns, size
             self._stats[path] = (mtime_ns, size)
 
-    def put(self, path: str, digest: str, mtime_ns: int, size: int, result: Result,
-            tag_input: TagInput | None, tax_key: str) -> Result:
+    def store(self, path: str, digest: str, mtime_ns: int, size: int, done: Processed,
+              tax_key: str) -> Processed:
         """Store a fresh result; returns its compact form (the body goes to the file)."""
-        small = compact(result)
-        article = result[0]
+        small = compact(done)
+        article, tag_input = done.article, done.tag_input
         body = article.html if article is not None else ""
         self.rows[path] = _Row(mtime_ns, size, digest, None, small, tax_key)
         self.seen.add(path)
@@ -239,3 +225,27 @@ class Cache:
     def rollover(self) -> None:
         """Start the next build of a long-running preview from the rows in memory."""
         self.seen = set()
+
+
+class NoCache:
+    """The cache of a run that must write nothing (`check`): it finds nothing and keeps
+    nothing; results keep their bodies, since nothing can be read back."""
+
+    def holds(self, path: str) -> bool:
+        return False
+
+    def known_digest(self, path: str, mtime_ns: int, size: int) -> None:
+        return None
+
+    def lookup(self, path: str, digest: str) -> None:
+        return None
+
+    def store(self, path: str, digest: str, mtime_ns: int, size: int, done: Processed,
+              tax_key: str) -> Processed:
+        return done
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

@@ -8,12 +8,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import index, report, scoring, selecting, sources, suggest, taxonomy
-from .build import load_articles
+from . import articles as loading
+from . import index, pool, report, scoring, selecting, sources, suggest, taxonomy
+from .cache import NoCache
 from .clean import clean_html, markdown_to_html
 from .config import Config
 from .parse import parse
 from .process import process
+from .state import state_dir
 
 
 def cmd_check(cfg: Config, args: argparse.Namespace) -> int:
@@ -24,8 +26,10 @@ def cmd_check(cfg: Config, args: argparse.Namespace) -> int:
         return report.EXIT_CONFIG
     if args.explain:
         return explain(cfg, tax, Path(args.explain))
-    articles, found, files, _ = load_articles(cfg, tax, None)
-    problems += found
+    scanned = loading.scan(cfg, state_dir(cfg))
+    loaded = loading.load(scanned, cfg, tax, NoCache(), pool.executor())
+    problems += loaded.problems
+    articles, files = loaded.articles, loaded.files
     _, site_problems = index.index(articles, cfg, tax, datetime.now(UTC))
     problems += site_problems
     if args.suggest:
@@ -58,7 +62,8 @@ def explain(cfg: Config, tax: taxonomy.Taxonomy, path: Path) -> int:
         out += [report.line(p) for p in draft]
         print("\n".join(out))
         return report.EXIT_ERRORS
-    article, problems = process(src, cfg, tax)
+    done = process(src, cfg, tax)
+    article, problems = done.article, done.problems
     out.append(f"body: {draft.body_format}, starts on line {draft.body_line}")
     if article is not None:
         out += [f"title: {article.title}",

@@ -16,6 +16,7 @@ import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .config import CleanConfig
+from .textutil import HAN
 
 # --- the sanitizer's allowlist: the only markup a body may keep ---------------------------
 ALLOWED_TAGS = frozenset({
@@ -58,10 +59,11 @@ _TIME_LINE = re.compile(r"^\s*(?:发布时间|发表时间|时间|日期|Publish
 _SOURCE_LINE = re.compile(r"^\s*(?:来源|文章来源|出处|Source|Quelle)\s*[:：]\s*(\S.{0,40}?)\s*$", re.I)
 _AUTHOR_LINE = re.compile(
     r"^\s*(?:[（(]?\s*)?((?:(?:每经|本报|新华社|财联社|证券时报|中新网)?(?:记者|编辑|责任编辑|责编|"
-    r"作者|撰文|文(?=\s*[/／:：|｜])|编译|校对|实习记者|通讯员|特约记者)\s*[/／:：|｜]?\s*[\u4e00-\u9fff·A-Za-z ]{2,12}"
+    r"作者|撰文|文(?=\s*[/／:：|｜])|编译|校对|实习记者|通讯员|特约记者)\s*[/／:：|｜]?\s*"
+    f"[{HAN}·A-Za-z ]{{2,12}}"
     r"\s*[/／、，,\s]*){1,4})(?:\s*[)）])?\s*$")
 _AUTHOR_PART = re.compile(r"(记者|编辑|作者|撰文|编译|通讯员|文(?=\s*[/／:：|｜]))\s*[/／:：|｜]?\s*"
-                          r"([\u4e00-\u9fff·]{2,4}|[A-Za-z][A-Za-z .]{1,30}[A-Za-z])")
+                          f"([{HAN}·]{{2,4}}|[A-Za-z][A-Za-z .]{{1,30}}[A-Za-z])")
 _CAPTION_START = re.compile(r"^\s*(?:图|▲|△|↑|（图|\(图|图片|图源|Photo|Foto|Bild|Image|Source:|"
                             r"Quelle:|Fig\.|Figure)", re.I)
 _NBSP_RUN = re.compile(r"[\u00a0\u3000\u2002\u2003\u2009\u200b]+")
@@ -77,10 +79,6 @@ class Facts:
     source: str = ""
     authors: list[str] = field(default_factory=list)
     abstract: str = ""
-    headings: list[str] = field(default_factory=list)
-    """Text of h1/h2 headings in the original body (title repair)."""
-    image_titles: list[str] = field(default_factory=list)
-    """`title`/`alt` of images (title repair)."""
     source_url: str = ""
     """A trailing `原文链接`/`查看原文`/`Source` link."""
     removed: list[str] = field(default_factory=list)
@@ -179,15 +177,6 @@ def remove_dangerous(soup: BeautifulSoup, ctx: Context) -> None:
 def collect_facts(soup: BeautifulSoup, ctx: Context) -> None:
     """Read the scraped page's own metadata before the chrome goes."""
     facts = ctx.facts
-    for node in _tags(soup, ("h1", "h2")):
-        text = _text(node)
-        if text:
-            facts.headings.append(text)
-    for img in _tags(soup, ("img",)):
-        for attr in ("title", "alt"):
-            value = img.get(attr)
-            if isinstance(value, str) and len(value.strip()) > 4:
-                facts.image_titles.append(value.strip())
     for node in _tags(soup):
         if not node.get("class"):
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
+import re
 import tomllib
 import types
 import typing
@@ -181,13 +181,6 @@ class Config:
         """A folder setting (`content_dir`, `output_dir`…) resolved against `root`."""
         return (Path(self.root) / getattr(self, name)).resolve()
 
-    @property
-    def process_key(self) -> str:
-        """Hash of every setting the per-article stages read (the cache key part)."""
-        parts = (self.timezone, self.language, self.future_date_days, self.clean, self.slugs,
-                 self.tagging, self.duplicates.shingle)
-        return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-
 
 _NOT_KEYS = {"root"}
 
@@ -252,7 +245,9 @@ def parse(text: str, path: str = "site.toml", root: str = ".") -> tuple[Config, 
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        # Python < 3.14 has no `lineno` on the error; its message ends "(at line N, column M)"
+        found = re.search(r"at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         return Config(root=root), [Problem(path, line, "error", "config-syntax", str(exc))]
     cfg = _build(Config, table, "", path, problems)
     cfg = replace(cfg, root=root)

@@ -6,8 +6,9 @@ import codecs
 import re
 
 from .model import Problem
+from .textutil import HAN
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{HAN}]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 

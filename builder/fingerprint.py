@@ -1,6 +1,6 @@
 """Is the last build still current? A whole-build fingerprint, checked before any other work.
 
-The fingerprint covers everything a build reads: the builder's code, the settings, the
+The fingerprint (`keys.fingerprint`) covers everything a build reads: the builder's code, the settings, the
 taxonomy's and the theme's files, and every content file's (path, mtime, size). The clock is
 read only to report future dates: a result stays current until the moment its first
 future-dated article stops being one (`BuildResult.expires`). When it matches the one the last successful build
@@ -11,46 +11,20 @@ parsed, rendered or written, and the stored report is shown again (like `make`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from datetime import datetime
 from pathlib import Path
 
-from .config import Config
 from .model import BuildResult, Problem
+from .write import manifest_files
 
 FILE = "fingerprint.json"
 
 
-def tree(folder: Path) -> list[tuple[str, int, int]]:
-    out = []
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            try:
-                st = os.stat(os.path.join(root, name))
-            except OSError:
-                continue
-            out.append((os.path.join(root, name), st.st_mtime_ns, st.st_size))
-    return out
-
-
-def compute(cfg: Config, content_files: list[tuple[str, int, int]], theme_dirs: list[Path],
-            code: str, search: bool) -> str:
-    """A digest of every input of a build (see the module's docstring)."""
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(repr((code, repr(cfg), search)).encode())
-    for folder in [cfg.path("taxonomy_dir"), *theme_dirs]:
-        digest.update(repr(tree(folder)).encode())
-    digest.update(repr(content_files).encode())
-    return digest.hexdigest()
-
-
-def load(state: Path, fingerprint: str, output: Path, written: list[str],
-         now: datetime) -> BuildResult | None:
+def load(state: Path, fingerprint: str, output: Path, now: datetime) -> BuildResult | None:
     """The stored result of the last build, if its fingerprint is `fingerprint`, it has not
-    expired at `now`, and the files it wrote (`written`: relative paths) are all still there."""
+    expired at `now`, and the files it wrote (its manifest's) are all still there."""
     try:
         data = json.loads((state / FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -63,7 +37,7 @@ def load(state: Path, fingerprint: str, output: Path, written: list[str],
         return None
     if expires is not None and now >= expires:
         return None
-    base = str(output)
+    base, written = str(output), manifest_files(state)
     if not written or not all(os.path.isfile(os.path.join(base, rel)) for rel in written):
         return None
     try:
@@ -78,6 +52,7 @@ def load(state: Path, fingerprint: str, output: Path, written: list[str],
 
 
 def store(state: Path, fingerprint: str, result: BuildResult) -> None:
+    """Keep a successful build's fingerprint and result (shown again by a no-change build)."""
     fields = {name: getattr(result, name) for name in result.__slots__}
     fields["problems"] = [{name: getattr(p, name) for name in p.__slots__} for p in result.problems]
     expires = fields.pop("expires")

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
-from itertools import combinations
 
 from . import textutil, urls
-from .config import Config, DuplicatesConfig
+from .config import Config
+from .duplicates import find_duplicates
 from .model import KINDS, Article, Problem, Site, Term
 from .taxonomy import Taxonomy
 
 RELATED = 5
 NEIGHBOUR_WINDOW = 12
-BUCKET_CAP = 12
-CANDIDATE_HASHES = 24
-"""Two copies of a story share most of their smallest shingle hashes: these few suffice to
-find candidate pairs; the whole sketches then decide."""
 
 
 def index(articles: list[Article], cfg: Config, tax: Taxonomy,
@@ -109,77 +105,6 @@ def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], l
         taken.add(url)
         out[a.id] = a
     return [out[a.id] for a in ordered], problems
-
-
-def hashes(sketch: bytes) -> memoryview:
-    """The integers of a packed sketch (see `process.sketch`)."""
-    return memoryview(sketch).cast("I")
-
-
-def similarity(sketch_a: bytes, sketch_b: bytes) -> float:
-    """Jaccard estimate from two bottom-k sketches: of the k smallest hashes of the union,
-    the share that both texts hold."""
-    if not sketch_a or not sketch_b:
-        return 0.0
-    a, b = hashes(sketch_a), hashes(sketch_b)
-    k = min(len(a), len(b))
-    sa, sb = set(a), set(b)
-    union = sorted(sa | sb)[:k]
-    return sum(1 for h in union if h in sa and h in sb) / k
-
-
-def same_story(a: Article, b: Article, rules: DuplicatesConfig) -> bool:
-    """Reposts (Jaccard ≥ threshold) and rewrites (most of the shorter text inside the longer,
-    published close together) of one story."""
-    j = similarity(a.sketch, b.sketch)
-    if j >= rules.threshold:
-        return True
-    if j < rules.rewrite_jaccard or abs(a.date - b.date) > timedelta(days=rules.window_days):
-        return False
-    na, nb = min(a.chars, textutil.SKETCH_TEXT), min(b.chars, textutil.SKETCH_TEXT)
-    containment = j * (na + nb) / ((1 + j) * max(1, min(na, nb)))
-    return containment >= rules.containment
-
-
-def find_duplicates(ordered: list[Article], rules: DuplicatesConfig
-                    ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Groups of the same story (see `same_story`). The earliest copy is canonical (ties: the
-    longer text, then the id); the others are listed on it."""
-    buckets: dict[int, list[int]] = defaultdict(list)
-    for i, a in enumerate(ordered):
-        for h in hashes(a.sketch)[:CANDIDATE_HASHES]:  # the smallest hashes find the candidates
-            buckets[h].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in buckets.values():
-        if 1 < len(members) <= BUCKET_CAP:  # a shingle common to many texts says nothing
-            shared.update(combinations(members, 2))
-    parent = list(range(len(ordered)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for (i, j), count in shared.items():
-        if count < 3:
-            continue
-        if same_story(ordered[i], ordered[j], rules):
-            parent[root(i)] = root(j)
-    groups: dict[int, list[Article]] = defaultdict(list)
-    for i, a in enumerate(ordered):
-        groups[root(i)].append(a)
-    duplicates: dict[str, tuple[str, ...]] = {}
-    duplicate_of: dict[str, str] = {}
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda a: (a.date.timestamp(), -a.chars, a.id))
-        first, rest = members[0], members[1:]
-        duplicates[first.id] = tuple(a.id for a in rest)
-        for a in rest:
-            duplicate_of[a.id] = first.id
-    return dict(sorted(duplicates.items())), dict(sorted(duplicate_of.items()))
 
 
 def _related(articles: tuple[Article, ...], terms: dict[str, dict[str, Term]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
 from typing import Literal
@@ -163,7 +163,7 @@ class Article:
     tags: tuple[Tag, ...] = ()
     sketch: bytes = b""
     """Bottom-k MinHash sketch of the text's character shingles, packed unsigned 32-bit
-    integers, smallest first (duplicate detection; `index.hashes` reads it)."""
+    integers, smallest first (duplicate detection; `duplicates.py`)."""
     updated: datetime | None = None
     problems: tuple[Problem, ...] = ()
     digest: str = ""
@@ -171,6 +171,18 @@ class Article:
 
     def terms(self, kind: Kind) -> tuple[str, ...]:
         return tuple(t.term for t in self.tags if t.kind == kind)
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What the per-article stages make of one file (`process.process`)."""
+
+    article: Article | None
+    """None when the file is skipped (its problems say why)."""
+    problems: tuple[Problem, ...]
+    tag_input: TagInput | None = None
+    """What tagging read: the cache keeps it, so a taxonomy edit only re-tags."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +230,6 @@ class Page:
     out_path: str
     """Output path relative to the output folder, `/`-separated."""
     body: bytes
-    depends_on: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,3 +251,13 @@ class BuildResult:
     expires: datetime | None = None
     """When this result stops being current although no input changes: the moment a
     future-dated article stops being reported as one (the fingerprint honours it)."""
+
+    @classmethod
+    def failure(cls, problems: list[Problem], timings: tuple[tuple[str, float], ...],
+                output: object) -> BuildResult:
+        """A build that stopped (the problems say why): nothing written, the output as it was."""
+        return cls(written=0, unchanged=0, removed=0, articles=0, skipped=0,
+                   problems=tuple(problems), timings=timings, output=str(output), ok=False)
+
+    def with_timings(self, timings: tuple[tuple[str, float], ...]) -> BuildResult:
+        return replace(self, timings=timings)

@@ -1,57 +1,123 @@
-"""The per-article stages as one pure function: SourceFile + settings → Article + problems."""
+"""The per-article stages, one pure function: SourceFile + settings + taxonomy → Processed.
+
+`process` runs four steps, each a function of its own: `parse` (bytes → Draft), `clean`
+(the body → title and sanitised HTML, text, facts), `assemble` (→ Article and what tagging
+reads) and `tag`. A taxonomy edit runs `tag` alone, on what the cache kept (`TagInput`).
+Each step adds what it finds to the file's problems; a step that must skip the file
+returns None.
+"""
 
 from __future__ import annotations
 
-import heapq
 import re
-import zlib
-from array import array
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from . import repair, textutil
-from .clean import clean_html, markdown_to_html
+from . import duplicates, repair, taxonomy, textutil
+from .clean import Cleaned, clean_html, markdown_to_html
 from .config import Config
-from .model import Article, Draft, Problem, SourceFile, TagInput
-from .parse import parse
-from .taxonomy import Taxonomy, tag
-
-SKETCH_SIZE = 64
-"""Characters of text a duplicate sketch looks at: a story's opening identifies it."""
-_MD_H1 = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.M)
-_HTML_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
-_TAG = re.compile(r"<[^>]+>")
+from .model import Article, Draft, Problem, Processed, SourceFile, TagInput
+from .parse import parse as parse_source
 
 
-Processed = tuple[Article | None, tuple[Problem, ...], TagInput | None]
-
-
-def process(src: SourceFile, cfg: Config, tax: Taxonomy) -> tuple[Article | None,
-                                                                   tuple[Problem, ...]]:
-    """parse → repair title → clean → resolve date → measure → tag. Never raises for bad
-    input: an unexpected exception becomes an `internal` problem for this file only."""
-    article, problems, _ = process_keeping_tag_input(src, cfg, tax)
-    return article, problems
-
-
-def process_keeping_tag_input(src: SourceFile, cfg: Config, tax: Taxonomy) -> Processed:
-    """`process`, also returning what tagging read (for the cache: see `retag`)."""
+def process(src: SourceFile, cfg: Config, tax: taxonomy.Taxonomy) -> Processed:
+    """parse → clean → assemble → tag. Never raises for bad input: an unexpected exception
+    becomes an `internal` problem for this file only (the pool boundary)."""
+    problems: list[Problem] = []
     try:
-        article, problems, tag_input = _untagged(src, cfg)
-        if article is None or tag_input is None:
-            return article, problems, tag_input
-        article, problems = retag(article, problems, tag_input, tax, cfg)
-        return article, problems, tag_input
+        draft = parse(src, cfg, problems)
+        cleaned = clean(draft, cfg, problems) if draft else None
+        untagged = assemble(src, draft, *cleaned, cfg, problems) if cleaned else None
+        return tag(untagged, tax, cfg) if untagged else Processed(None, tuple(problems))
     except Exception as exc:  # noqa: BLE001 - the pool boundary: one file never stops a build
-        return None, (Problem(src.path, None, "error", "internal",
-                              f"{type(exc).__name__}: {exc}"[:300],
-                              "please report this file: it exposed a bug in the builder"),), None
+        return Processed(None, (Problem(src.path, None, "error", "internal",
+                                        f"{type(exc).__name__}: {exc}"[:300],
+                                        "please report this file: it exposed a bug in the builder"),))
 
 
-def retag(article: Article, problems: tuple[Problem, ...], given: TagInput, tax: Taxonomy,
-          cfg: Config) -> tuple[Article, tuple[Problem, ...]]:
-    """Tag an article with `tax` (again): the only per-article stage a taxonomy edit redoes."""
-    kept = [p for p in problems if p.code != "unknown-term"]
+def parse(src: SourceFile, cfg: Config, problems: list[Problem]) -> Draft | None:
+    """Decode, split the front matter, normalise the fields; drafts are not built."""
+    draft = parse_source(src, cfg)
+    if isinstance(draft, list):
+        problems += draft
+        return None
+    problems += draft.problems
+    if draft.meta.draft:
+        problems.append(Problem(src.path, None, "warning", "draft", "marked as a draft (not built)"))
+        return None
+    return draft
+
+
+def clean(draft: Draft, cfg: Config, problems: list[Problem]) -> tuple[str, Cleaned] | None:
+    """The title (front matter, else the first heading, repaired against the body) and the
+    cleaned body; a file with neither a title nor any text is skipped."""
+    body_html = draft.body if draft.body_format == "html" else markdown_to_html(draft.body)
+    title = draft.meta.title or first_heading(draft)
+    if not draft.meta.title and title and draft.has_front_matter:
+        problems.append(Problem(draft.path, None, "warning", "title-from-heading",
+                                f"no `title` field; using the first heading: {title[:60]!r}"))
+    fixed, evidence = repair.repair_title(title, draft.body)
+    if evidence:
+        problems.append(Problem(draft.path, None, "warning", "title-repaired",
+                                f"title {title!r} → {fixed!r}", evidence))
+        title = fixed
+    cleaned = clean_html(body_html, title=title, base_url=draft.meta.source_url, cfg=cfg.clean)
+    if title:
+        return title, cleaned
+    title, origin = fallback_title(cleaned.text, draft.path)
+    if not title:
+        problems.append(Problem(draft.path, None, "error", "title-missing",
+                                "no title in the front matter, no heading and no text in the body",
+                                "add `title:` to the front matter"))
+        return None
+    problems.append(Problem(draft.path, None, "warning", "title-missing",
+                            f"no title or heading; using {origin}: {title[:60]!r}",
+                            "add `title:` to the front matter"))
+    return title, cleaned
+
+
+def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: Config,
+             problems: list[Problem]) -> Processed | None:
+    """Metadata found in the body fills what the front matter lacks; the date is resolved
+    (skipped without one); the Article is measured. Tags come next (`tag`)."""
+    facts = cleaned.facts
+    meta = replace(draft.meta, title=title, source=draft.meta.source or facts.source,
+                   source_url=draft.meta.source_url or facts.source_url,
+                   authors=draft.meta.authors or tuple(facts.authors))
+    meta, date_problems = repair.resolve_date(meta, facts.time, cleaned.text, src.path, cfg,
+                                              expected=not draft.has_front_matter)
+    problems += date_problems
+    if meta.date is None:
+        return None
+    if not cleaned.text.strip():
+        problems.append(Problem(src.path, draft.body_line, "warning", "empty-body", "the body is empty"))
+    lead = meta.description or facts.abstract or cleaned.first_paragraph or cleaned.text
+    article = Article(
+        id=src.path, slug=meta.slug or _slug(title, cfg) or _path_slug(src.path), title=title,
+        date=meta.date, date_evidence=meta.date_evidence, updated=meta.updated,
+        source=meta.source, source_url=meta.source_url, authors=meta.authors,
+        html=cleaned.html, text=cleaned.text,
+        excerpt=textutil.excerpt(lead, cfg.clean.excerpt_length),
+        image=meta.image or cleaned.lead_image,
+        language=meta.language or guess_language(cleaned.text, cfg.language),
+        chars=textutil.article_chars(cleaned.text),
+        reading_minutes=textutil.reading_minutes(cleaned.text),
+        categories=meta.categories, source_tags=meta.tags,
+        sketch=duplicates.sketch(cleaned.text, cfg.duplicates.shingle),
+        problems=tuple(problems), digest=src.digest)
+    given = TagInput(cleaned.text, cleaned.first_paragraph, meta.companies, meta.themes,
+                     meta.exclude_companies, meta.exclude_themes)
+    return Processed(article, tuple(problems), given)
+
+
+def tag(done: Processed, tax: taxonomy.Taxonomy, cfg: Config) -> Processed:
+    """File the article under companies and themes (again, after a taxonomy edit: the only
+    step that redoes, from `done.tag_input`). Front matter may name terms; unknown ones are
+    reported."""
+    article, given = done.article, done.tag_input
+    if article is None or given is None:
+        return done
+    kept = [p for p in done.problems if p.code != "unknown-term"]
     add = {"company": given.companies, "theme": given.themes}
     for kind, slugs in add.items():
         for slug in slugs:
@@ -59,98 +125,22 @@ def retag(article: Article, problems: tuple[Problem, ...], given: TagInput, tax:
                 kept.append(Problem(article.id, None, "warning", "unknown-term",
                                     f"front matter names {kind} `{slug}`, which is not in "
                                     "the taxonomy (ignored)"))
-    tags = tag(article.title, given.text, given.lead, article.source_tags + article.categories,
-               tax, cfg.tagging, add=add,
-               exclude={"company": given.exclude_companies, "theme": given.exclude_themes})
-    return replace(article, tags=tags, problems=tuple(kept)), tuple(kept)
+    tags = taxonomy.tag(article.title, given.text, given.lead,
+                        article.source_tags + article.categories, tax, cfg.tagging, add=add,
+                        exclude={"company": given.exclude_companies, "theme": given.exclude_themes})
+    return Processed(replace(article, tags=tags, problems=tuple(kept)), tuple(kept), given)
 
 
-def _untagged(src: SourceFile, cfg: Config) -> Processed:
-    draft = parse(src, cfg)
-    if isinstance(draft, list):
-        return None, tuple(draft), None
-    problems = list(draft.problems)
-    meta = draft.meta
-    if meta.draft:
-        return None, (*problems, Problem(src.path, None, "warning", "draft",
-                                         "marked as a draft (not built)")), None
-    body_html = draft.body if draft.body_format == "html" else markdown_to_html(draft.body)
-
-    title = meta.title or _first_heading(draft)
-    if not meta.title and title and draft.has_front_matter:
-        problems.append(Problem(src.path, None, "warning", "title-from-heading",
-                                f"no `title` field; using the first heading: {title[:60]!r}"))
-    fixed, evidence = repair.repair_title(title, draft.body)
-    if evidence:
-        problems.append(Problem(src.path, None, "warning", "title-repaired",
-                                f"title {title!r} → {fixed!r}", evidence))
-        title = fixed
-
-    cleaned = clean_html(body_html, title=title, base_url=meta.source_url, cfg=cfg.clean)
-    facts = cleaned.facts
-    if not title:
-        title, origin = _fallback_title(cleaned.text, src.path)
-        if not title:
-            return None, (*problems, Problem(src.path, None, "error", "title-missing",
-                                             "no title in the front matter, no heading and no text "
-                                             "in the body", "add `title:` to the front matter")), None
-        problems.append(Problem(src.path, None, "warning", "title-missing",
-                                f"no title or heading; using {origin}: {title[:60]!r}",
-                                "add `title:` to the front matter"))
-    meta = replace(meta, title=title,
-                   source=meta.source or facts.source,
-                   source_url=meta.source_url or facts.source_url,
-                   authors=meta.authors or tuple(facts.authors))
-    meta, date_problems = repair.resolve_date(meta, facts.time, cleaned.text, src.path, cfg,
-                                              expected=not draft.has_front_matter)
-    problems += date_problems
-    if meta.date is None:
-        return None, tuple(problems), None
-    if not cleaned.text.strip():
-        problems.append(Problem(src.path, draft.body_line, "warning", "empty-body",
-                                "the body is empty"))
-
-    excerpt_source = meta.description or facts.abstract or cleaned.first_paragraph \
-        or cleaned.text
-    return Article(
-        id=src.path,
-        slug=meta.slug or (textutil.unicode_slug(title) if cfg.slugs == "unicode"
-                           else textutil.slugify(title)) or _path_slug(src.path),
-        title=title,
-        date=meta.date,
-        date_evidence=meta.date_evidence,
-        source=meta.source,
-        source_url=meta.source_url,
-        authors=meta.authors,
-        html=cleaned.html,
-        text=cleaned.text,
-        excerpt=textutil.excerpt(excerpt_source, cfg.clean.excerpt_length),
-        image=meta.image or cleaned.lead_image,
-        language=meta.language or _guess_language(cleaned.text, cfg.language),
-        chars=textutil.article_chars(cleaned.text),
-        reading_minutes=textutil.reading_minutes(cleaned.text),
-        categories=meta.categories,
-        source_tags=meta.tags,
-        sketch=sketch(cleaned.text, cfg.duplicates.shingle),
-        updated=meta.updated,
-        problems=tuple(problems),
-        digest=src.digest,
-    ), tuple(problems), TagInput(cleaned.text, cleaned.first_paragraph, meta.companies,
-                                 meta.themes, meta.exclude_companies, meta.exclude_themes)
-
-
-def _first_heading(draft: Draft) -> str:
-    pattern = _HTML_H1 if draft.body_format == "html" else _MD_H1
-    m = pattern.search(draft.body[:20000])
-    if not m:
-        return ""
-    return " ".join(_TAG.sub("", m.group(1)).split())[:300]
+def first_heading(draft: Draft) -> str:
+    """The text of the body's first level-1 heading (a title for a file without one)."""
+    found = textutil.headings(draft.body, formats=(draft.body_format,), deepest=1, limit=20_000)
+    return found[0][:300] if found else ""
 
 
 _SENTENCE = re.compile(r"^(.{6,80}?[。！？!?]|.{6,80}?\.(?=\s|$))")
 
 
-def _fallback_title(text: str, path: str) -> tuple[str, str]:
+def fallback_title(text: str, path: str) -> tuple[str, str]:
     """A title for an article that has none: its first short sentence, else its file name."""
     first = text.strip().split("\n", 1)[0].strip(" >")
     m = _SENTENCE.match(first)
@@ -165,11 +155,16 @@ def _fallback_title(text: str, path: str) -> tuple[str, str]:
     return "", ""
 
 
+def _slug(title: str, cfg: Config) -> str:
+    return textutil.unicode_slug(title) if cfg.slugs == "unicode" else textutil.slugify(title)
+
+
 def _path_slug(path: str) -> str:
     return textutil.slugify(PurePosixPath(path).stem) or "article"
 
 
-def _guess_language(text: str, default: str) -> str:
+def guess_language(text: str, default: str) -> str:
+    """`zh-CN` when CJK characters outnumber words, else German or English by common words."""
     sample = text[:3000]
     cjk, words = textutil.counts(sample)
     if cjk > words:
@@ -179,18 +174,3 @@ def _guess_language(text: str, default: str) -> str:
     german = len(re.findall(r"\b(?:und|der|die|das|nicht|mit|für|ist|wird|auf)\b", sample, re.I))
     english = len(re.findall(r"\b(?:the|and|of|to|is|for|with|that|on|are)\b", sample, re.I))
     return "de" if german > english else "en"
-
-
-_SHINGLE_STRIP = re.compile(r"[\W_]+")
-
-
-def sketch(text: str, size: int) -> bytes:
-    """Bottom-k MinHash of the text's character shingles: the SKETCH_SIZE smallest crc32
-    values, packed as unsigned 32-bit integers (256 bytes instead of 64 Python ints: the
-    index holds one per article). Two sketches estimate the Jaccard similarity of the texts."""
-    # crc32 rather than hash(): the sketch must be the same in every process and build.
-    flat = _SHINGLE_STRIP.sub("", text[:textutil.SKETCH_TEXT]).lower()
-    if len(flat) < 50:
-        return b""
-    hashes = {zlib.crc32(flat[i:i + size].encode()) for i in range(len(flat) - size + 1)}
-    return array("I", heapq.nsmallest(SKETCH_SIZE, hashes)).tobytes()

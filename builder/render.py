@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Callable, Iterator
@@ -10,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import feeds, textutil, urls
+from . import feeds, keys, textutil, urls
 from .config import Config
 from .model import KINDS, Article, Page, Site
 from .taxonomy import Taxonomy
@@ -45,6 +45,7 @@ class Theme:
     static: tuple[tuple[str, Path], ...]
     """(output name, source file), site overrides first."""
     key: str
+    """The content of every template and static file (`keys.files`)."""
 
 
 def _theme_dir(cfg: Config) -> Path:
@@ -80,15 +81,10 @@ def load_theme(cfg: Config) -> Theme:
             for f in sorted(folder.rglob("*")):
                 if f.is_file():
                     static.setdefault(f.relative_to(folder).as_posix(), f)
-    digest = hashlib.sha256()
-    for folder in folders:
-        if folder.is_dir():
-            for f in sorted(folder.rglob("*")):
-                if f.is_file():
-                    digest.update(f.as_posix().encode() + f.read_bytes())
-    for _, f in sorted(static.items()):
-        digest.update(f.read_bytes())
-    return Theme(env, tuple(sorted(static.items())), digest.hexdigest()[:16])
+    templates = [(f.as_posix(), f) for folder in folders if folder.is_dir()
+                 for f in sorted(folder.rglob("*")) if f.is_file()]
+    return Theme(env, tuple(sorted(static.items())),
+                 keys.files(templates + sorted(static.items())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,31 +94,49 @@ class Job:
     url: str
     out_path: str
     key: str
+    """A hash of everything the page shows (`keys.page`): the incremental model's one key."""
     make: Callable[[], Page]
 
 
+def make(job: Job) -> Page:
+    """Render one job (top-level: the forked render workers call it)."""
+    return job.make()
+
+
+class Bodies(Protocol):
+    """Where the renderer gets an article's body HTML: the records in the Site are compact
+    (no body), so pages and feeds ask for a body when they show one."""
+
+    def body(self, article_id: str) -> str: ...
+
+
+class OwnBodies:
+    """Bodies kept in the Site's own articles (a Site built in memory, as in the tests)."""
+
+    def __init__(self, site: Site):
+        self.site = site
+
+    def body(self, article_id: str) -> str:
+        return self.site.by_id[article_id].html
+
+
 class Renderer:
-    """Turns the Site into pages. Holds only read-only inputs; `pages()` is a generator."""
+    """Turns the Site into pages. Holds only read-only inputs; `jobs()` is a generator."""
 
     def __init__(self, site: Site, cfg: Config, tax: Taxonomy, theme: Theme,
-                 search: bool = True, body: Callable[[Article], str] | None = None):
+                 bodies: Bodies | None = None):
         self.site, self.cfg, self.tax, self.theme = site, cfg, tax, theme
-        self.body = body or (lambda a: a.html)
-        """An article's body HTML (the build reads it from the cache when needed)."""
-        self.search = search
+        self.bodies = bodies or OwnBodies(site)
         self.lang = cfg.language
         self._stamps: dict[str, str] = {}
         self._urls: dict[str, str] = {}
         self._cards: dict[str, dict] = {}
-        from .cache import code_version
-
-        self.global_key = hashlib.blake2b(repr((theme.key, tax.key, repr(cfg), code_version()))
-                                          .encode(), digest_size=16).hexdigest()
+        self.shared_key = keys.pages(cfg, theme.key, tax.key)
         self.templates = {name: theme.env.get_template(f"{name}.html") for name in
                           ("article", "list", "terms", "topics", "archive", "search", "404")}
         self.common = {
             "site": {"title": cfg.title, "description": cfg.description,
-                     "language": cfg.language, "search": search},
+                     "language": cfg.language, "search": cfg.search},
             "nav": [(label, self.href(url)) for label, url in (
                 ("首页 Home", urls.home()), ("公司 Companies", urls.companies(cfg)),
                 ("主题 Themes", urls.themes(cfg)), ("来源 Sources", urls.sources(cfg)),
@@ -130,9 +144,9 @@ class Renderer:
                 ("搜索 Search", urls.search(cfg)))],
             "css": self.href(urls.asset("style.css")),
             "favicon": self.href(urls.asset("favicon.svg")),
-            "search_js": self.href("/pagefind/pagefind-ui.js"),
-            "search_css": self.href("/pagefind/pagefind-ui.css"),
-            "search_bundle": self.href("/pagefind/"),
+            "search_js": self.href(urls.search_asset("pagefind-ui.js")),
+            "search_css": self.href(urls.search_asset("pagefind-ui.css")),
+            "search_bundle": self.href(urls.search_bundle()),
             "site_js": self.href(urls.asset("site.js")),
             "home": self.href(urls.home()),
             "feed": self.href(urls.feed()),
@@ -180,13 +194,13 @@ class Renderer:
             "reading_minutes": a.reading_minutes,
         }
 
-    def render(self, name: str, url: str, title: str, deps: frozenset[str], **ctx) -> Page:
+    def render(self, name: str, url: str, title: str, **ctx) -> Page:
         canonical = ctx.pop("canonical_override", "") or urls.absolute(self.cfg, url)
         description = ctx.pop("description", "") or self.cfg.description
         body = self.templates[name].render(
             **self.common, **ctx, page_title=title, canonical=canonical,
             description=description)
-        return Page(url, urls.out_path(url), body.encode(), deps | {f"template:{name}"})
+        return Page(url, urls.out_path(url), body.encode())
 
     # -- pages ----------------------------------------------------------------------------
     def stamp(self, article_id: str) -> str:
@@ -199,42 +213,29 @@ class Renderer:
             self._stamps[article_id] = hit
         return hit
 
-    def key(self, *parts: object) -> str:
-        """A page's input key: equal keys render equal bytes (the theme, taxonomy and
-        settings are in `self.global_key`)."""
-        return hashlib.blake2b(repr((self.global_key, parts)).encode(), digest_size=16).hexdigest()
-
-    def job(self, url: str, key_parts: tuple, make: Callable[[], Page],
-            out_path: str | None = None) -> Job:
-        return Job(url, out_path or urls.out_path(url), self.key(*key_parts), make)
+    def job(self, url: str, key_parts: tuple, make: Callable[[], Page]) -> Job:
+        """A page, its input key made of `key_parts` (what the page shows of the site; the
+        theme, taxonomy and settings are in `self.shared_key`): equal keys, equal bytes."""
+        return Job(url, urls.out_path(url), keys.page(self.shared_key, key_parts), make)
 
     def jobs(self) -> Iterator[Job]:
-        """Every page as (url, output path, input key, how to render it): the build renders
-        only pages whose key changed since the last build."""
+        """Every output file as (url, output path, input key, how to render it): the build
+        renders only those whose key changed since the last build. The sitemap comes last: it
+        lists every HTML page before it."""
+        locations = []
+        for job in self._pages():
+            if job.out_path.endswith(".html") and job.url != urls.not_found():
+                locations.append(urls.absolute(self.cfg, job.url))
+            yield job
+        yield self.job(urls.sitemap(), ("sitemap", tuple(locations)), partial(
+            lambda u, found: Page(u, urls.out_path(u), feeds.sitemap(found)), urls.sitemap(), locations))
+
+    def _pages(self) -> Iterator[Job]:
         site, cfg = self.site, self.cfg
-        for a in sorted(site.by_id.values(), key=lambda a: (-a.date.timestamp(), a.id)):
-            older, newer = site.neighbours.get(a.id, (None, None))
-            around = [i for i in (older, newer, site.duplicate_of.get(a.id))
-                      if i] + list(site.related.get(a.id, ())) + list(site.duplicates.get(a.id, ()))
-            yield self.job(self.url_of(a),
-                           ("article", self.stamp(a.id), older, newer,
-                            tuple((i, self.stamp(i)) for i in around)),
-                           partial(self.article_page, a))
+        yield from self._article_jobs()
         yield from self.listing(urls.home(), cfg.title, [a.id for a in site.articles],
                                 intro=cfg.description, feed=urls.feed(), home=True)
-        for kind in KINDS:
-            yield self.job(urls.term_index(cfg, kind),
-                           ("terms", kind, tuple((t.slug, len(t.article_ids))
-                                                 for t in site.terms[kind].values())),
-                           partial(self.term_index, kind))
-            for slug, term in site.terms[kind].items():
-                name = self.term_name(kind, slug)
-                other = term.name_en if self.lang.startswith("zh") else term.name_zh
-                listing = urls.term(cfg, kind, slug)
-                yield from self.listing(listing, name, list(term.article_ids),
-                                        subtitle=other if other != name else "",
-                                        feed=urls.feed(listing), kind=kind)
-                yield self.feed(listing, f"{name} · {cfg.title}", term.article_ids)
+        yield from self._term_jobs()
         yield self.job(urls.sources(cfg), ("sources", tuple((slug, name, len(ids)) for slug, (name, ids)
                                                             in site.sources.items())),
                        self.source_index)
@@ -252,20 +253,51 @@ class Renderer:
                                                           for s, t in site.terms[k].items())),
                        self.topics_page)
         yield self.job(urls.search(cfg), ("search",), partial(
-            self.render, "search", urls.search(cfg), "搜索 Search", frozenset()))
-        yield self.job(urls.not_found(), ("404",), partial(self.render, "404", urls.not_found(), "404",
-                                                           frozenset()))
+            self.render, "search", urls.search(cfg), "搜索 Search"))
+        yield self.job(urls.not_found(), ("404",), partial(self.render, "404", urls.not_found(), "404"))
         yield self.feed(urls.home(), cfg.title, [a.id for a in site.articles])
         yield self.job(urls.api_articles(), ("api", tuple(
             (i, self.stamp(i), site.duplicate_of.get(i)) for i in sorted(site.by_id))),
             self.api_export)
-        robots = (f"User-agent: *\nAllow: /\nSitemap: "
-                  f"{urls.absolute(cfg, '/sitemap.xml')}\n").encode()
-        yield self.job("/robots.txt", ("robots",), lambda: Page("/robots.txt", "robots.txt", robots))
+        yield self.job(urls.robots(), ("robots",), self.robots)
         for name, path in self.theme.static:
             url = urls.asset(name)
             yield self.job(url, ("static", name), partial(
-                lambda u, p: Page(u, urls.out_path(u), p.read_bytes(), frozenset({"static"})), url, path))
+                lambda u, p: Page(u, urls.out_path(u), p.read_bytes()), url, path))
+
+    def _article_jobs(self) -> Iterator[Job]:
+        """One page per article (duplicates included), newest first; its key covers the
+        articles it links to (neighbours, related, copies)."""
+        site = self.site
+        for a in sorted(site.by_id.values(), key=lambda a: (-a.date.timestamp(), a.id)):
+            older, newer = site.neighbours.get(a.id, (None, None))
+            around = [i for i in (older, newer, site.duplicate_of.get(a.id))
+                      if i] + list(site.related.get(a.id, ())) + list(site.duplicates.get(a.id, ()))
+            yield self.job(self.url_of(a),
+                           ("article", self.stamp(a.id), older, newer,
+                            tuple((i, self.stamp(i)) for i in around)),
+                           partial(self.article_page, a))
+
+    def _term_jobs(self) -> Iterator[Job]:
+        """Per kind: the index of terms, then each term's listing and feed."""
+        site, cfg = self.site, self.cfg
+        for kind in KINDS:
+            yield self.job(urls.term_index(cfg, kind),
+                           ("terms", kind, tuple((t.slug, len(t.article_ids))
+                                                 for t in site.terms[kind].values())),
+                           partial(self.term_index, kind))
+            for slug, term in site.terms[kind].items():
+                name = self.term_name(kind, slug)
+                other = term.name_en if self.lang.startswith("zh") else term.name_zh
+                listing = urls.term(cfg, kind, slug)
+                yield from self.listing(listing, name, list(term.article_ids),
+                                        subtitle=other if other != name else "",
+                                        feed=urls.feed(listing), kind=kind)
+                yield self.feed(listing, f"{name} · {cfg.title}", term.article_ids)
+
+    def robots(self) -> Page:
+        body = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(self.cfg, urls.sitemap())}\n"
+        return Page(urls.robots(), urls.out_path(urls.robots()), body.encode())
 
     def article_page(self, a: Article) -> Page:
         site = self.site
@@ -273,7 +305,7 @@ class Renderer:
         copies = [site.by_id[i] for i in site.duplicates.get(a.id, ())]
         original = site.by_id.get(site.duplicate_of.get(a.id, ""))
         related = [self.card(site.by_id[i]) for i in site.related.get(a.id, ())]
-        html = self.body(a)
+        html = self.bodies.body(a.id)
         ctx = {
             "article": {
                 **self.card(a),
@@ -295,9 +327,7 @@ class Renderer:
             "description": a.excerpt,
             "og_type": "article",
         }
-        deps = frozenset({a.id, *(i for i in (older, newer) if i), *site.related.get(a.id, ()),
-                          *site.duplicates.get(a.id, ()), *([original.id] if original else [])})
-        page = self.render("article", self.url_of(a), a.title, deps, **ctx,
+        page = self.render("article", self.url_of(a), a.title, **ctx,
                            canonical_override=urls.absolute(self.cfg, self.url_of(
                                original)) if original else "")
         return page
@@ -325,7 +355,6 @@ class Renderer:
         feed = extra.get("feed")
         return self.render(
             "list", urls.page(base, n), title if n == 1 else f"{title} ({n}/{total})",
-            frozenset(chunk) | {"listing:" + base},
             heading=title if n == 1 else f"{title} · {n}/{total}", subtitle=extra.get("subtitle", ""),
             intro=extra.get("intro", "") if n == 1 else "",
             articles=[self.card(self.site.by_id[i]) for i in chunk], pager=pager,
@@ -341,7 +370,7 @@ class Renderer:
                   "count": len(t.article_ids)} for t in terms]
         zh, en = KIND_TITLES[kind]
         return self.render("terms", urls.term_index(self.cfg, kind), f"{zh} {en}",
-                           frozenset({f"terms:{kind}"}), heading=f"{zh} {en}", items=items)
+                           heading=f"{zh} {en}", items=items)
 
     def source_index(self) -> Page:
         items = [{"name": name, "other": "", "count": len(ids),
@@ -349,7 +378,7 @@ class Renderer:
                  for slug, (name, ids) in sorted(self.site.sources.items(),
                                                  key=lambda kv: (-len(kv[1][1]), kv[0]))]
         return self.render("terms", urls.sources(self.cfg), "来源 Sources",
-                           frozenset({"sources"}), heading="来源 Sources", items=items)
+                           heading="来源 Sources", items=items)
 
     def archive_index(self) -> Page:
         years = []
@@ -360,7 +389,7 @@ class Renderer:
             years.append({"year": y, "url": self.href(urls.year(self.cfg, y)),
                           "count": len(ids), "months": months})
         return self.render("archive", urls.archive(self.cfg), "归档 Archive",
-                           frozenset({"archive"}), heading="归档 Archive", years=years)
+                           heading="归档 Archive", years=years)
 
     def topics_page(self) -> Page:
         groups = []
@@ -372,7 +401,7 @@ class Renderer:
                 {"name": self.term_name(kind, t.slug), "count": len(t.article_ids),
                  "url": self.href(urls.term(self.cfg, kind, t.slug))} for t in terms]})
         return self.render("topics", urls.topics(self.cfg), "全部主题 All topics",
-                           frozenset({"terms:company", "terms:theme"}), groups=groups)
+                           groups=groups)
 
     def feed(self, listing: str, title: str, ids) -> Job:
         entries = list(ids)[:FEED_ENTRIES]
@@ -384,10 +413,10 @@ class Renderer:
         entries = [self.site.by_id[i] for i in ids]
         body = feeds.atom(self.cfg, title, urls.absolute(self.cfg, urls.feed(listing)),
                           urls.absolute(self.cfg, listing),
-                          [(a, urls.absolute(self.cfg, self.url_of(a)), self.body(a))
+                          [(a, urls.absolute(self.cfg, self.url_of(a)), self.bodies.body(a.id))
                            for a in entries])
         url = urls.feed(listing)
-        return Page(url, urls.out_path(url), body, frozenset(ids))
+        return Page(url, urls.out_path(url), body)
 
     def api_export(self) -> Page:
         """`/api/articles.json`: one entry per built article (duplicates included, marked)."""
@@ -416,7 +445,7 @@ class Renderer:
         body = json.dumps({"articles": items, "count": len(items)}, ensure_ascii=False,
                           separators=(",", ":"), sort_keys=True)
         return Page(urls.api_articles(), urls.out_path(urls.api_articles()),
-                    body.encode() + b"\n", frozenset({"*"}))
+                    body.encode() + b"\n")
 
 
 def _image_key(url: str) -> str:
@@ -428,3 +457,17 @@ def _window(n: int, total: int, width: int = 2) -> list[int]:
     """Page numbers shown in the pager: first, last, and `width` around the current."""
     shown = {1, total, *range(max(1, n - width), min(total, n + width) + 1)}
     return sorted(shown)
+
+
+def template_position(exc: BaseException) -> tuple[str, int | None]:
+    """The template file and line an error happened in (Jinja keeps them in the traceback)."""
+    if getattr(exc, "filename", None):
+        return exc.filename, getattr(exc, "lineno", None)
+    found = ("theme", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml")):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -7,26 +7,22 @@ import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from . import dates
+from . import dates, textutil
 from .config import Config
 from .model import Meta, Problem
 
 _QUOTES = "“”\"'‘’「」『』《》〈〉【】"
-_HEADING_HTML = re.compile(r"<h[1-3][^>]*>(.*?)</h[1-3]>", re.S | re.I)
-_HEADING_MD = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.M)
 _ATTR = re.compile(r"\b(?:title|alt)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HAN = re.compile(f"[{textutil.HAN}]")
 
 
 def title_candidates(body: str) -> list[str]:
     """Texts in the body that may hold the real title: headings, image titles, then the text."""
-    out = []
-    for m in _HEADING_HTML.finditer(_COMMENT.sub("", body[:200_000])):
-        out.append(_TAG.sub("", m.group(1)))
-    out += [m.group(1) for m in _HEADING_MD.finditer(body[:200_000])]
-    out += [m.group(1)[1:-1] for m in _ATTR.finditer(body[:200_000])]
-    return [" ".join(html.unescape(c).split()) for c in out if c.strip()]
+    attrs = [" ".join(html.unescape(m.group(1)[1:-1]).split())
+             for m in _ATTR.finditer(body[:200_000])]
+    return textutil.headings(body) + [a for a in attrs if a]
 
 
 def repair_title(title: str, body: str) -> tuple[str, str]:
@@ -36,7 +32,7 @@ def repair_title(title: str, body: str) -> tuple[str, str]:
     `联想_零碳之路_：从_零碳服务_到_零碳工厂_` + heading `联想“零碳之路”：从“零碳服务”到“零碳工厂”`
     → the heading's quotes. Returns (title, evidence); evidence is empty when nothing changed.
     """
-    if "_" not in title or not re.search(r"[\u4e00-\u9fff]", title):
+    if "_" not in title or not _HAN.search(title):
         return title, ""
     core = _loose(title)
     pattern = None

@@ -22,9 +22,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import report, search, urls
-from .build import Session, run
+from .build import run
 from .config import Config, ConfigError, load
 from .model import BuildResult
+from .session import PreviewSession
 from .state import OutputLock, note_search, search_pages, state_dir
 
 RELOAD_PATH = "/__green_archive/events"
@@ -281,12 +282,12 @@ def watch_paths(cfg: Config, config_path: Path) -> list[Path]:
 
 def rebuild_loop(reload_config: Callable[[], Config], config_path: Path, state: State,
                  stop: threading.Event, say: Callable[[str], None],
-                 session: Session | None = None) -> None:
+                 session: PreviewSession | None = None) -> None:
     """Wait for changes (watchfiles), rebuild, publish. Errors stay in the page and the
     terminal; the next good save recovers. `session`: the first build's (warm caches)."""
     from watchfiles import watch
 
-    session = session or Session()
+    session = session or PreviewSession()
     indexer = SearchIndexer(say)
     cfg = reload_config()
     output, cache = cfg.path("output_dir"), state_dir(cfg)
@@ -329,7 +330,7 @@ def start(cfg: Config, config_path: Path, host: str = "127.0.0.1", port: int = 8
           ) -> tuple[ThreadingHTTPServer, threading.Event, State]:
     """Build once, then serve (and watch) in background threads; returns the server."""
     state = State()
-    session = Session()
+    session = PreviewSession()
     result = run(cfg, session=session)
     state.publish(result)
     server = PreviewServer((host, port),

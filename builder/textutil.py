@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
 from functools import lru_cache
 
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
-LATIN_WORD = re.compile(r"[^\W\d_\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+"
-                        r"(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+"""Chinese characters (CJK Unified Ideographs, Extension A, Compatibility Ideographs), as the
+inside of a regex character class: the one definition every module uses."""
+KANA_HANGUL = "\u3040-\u30ff\uac00-\ud7af"
+CJK_CHARS = HAN + KANA_HANGUL
+"""Characters counted one by one, not as words (reading time, language guess)."""
+CJK = re.compile(f"[{CJK_CHARS}]")
+LATIN_WORD = re.compile(f"[^\\W\\d_{CJK_CHARS}]+" r"(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 CJK_PER_MINUTE = 400
 WORDS_PER_MINUTE = 220
 _SPACE = re.compile(r"\s+")
@@ -62,7 +68,7 @@ def excerpt(text: str, columns: int) -> str:
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
                          "Ü": "Ue", "ø": "o", "Ø": "O", "æ": "ae", "å": "aa", "ı": "i",
                          "ł": "l", "đ": "d"})
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN = re.compile(f"[{HAN}]+")
 
 
 def unicode_slug(text: str, max_length: int = 60) -> str:
@@ -90,10 +96,6 @@ def slugify(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
     return slug
-
-
-SKETCH_TEXT = 6000
-"""Characters of an article's text its duplicate sketch covers."""
 
 
 @lru_cache(maxsize=4096)
@@ -140,3 +142,27 @@ def scrub_value(value: object) -> object:
 def scrub_utf8(data: bytes) -> bytes:
     """The same for encoded output (the last guard before a page is written)."""
     return _FORBIDDEN_UTF8.sub(b"", data) if _FORBIDDEN_UTF8.search(data) else data
+
+
+_HEADING_HTML = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.S | re.I)
+_HEADING_MD = re.compile(r"^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_MARKUP = re.compile(r"<[^>]+>")
+
+
+def headings(body: str, formats: tuple[str, ...] = ("html", "markdown"), deepest: int = 3,
+             limit: int = 200_000) -> list[str]:
+    """The text of the body's headings down to level `deepest`, in the raw body (before
+    cleaning): HTML headings first, then Markdown ones, each in document order. Markup and
+    entities are resolved, whitespace collapsed; commented-out HTML is skipped. The one
+    heading extractor: titles are taken from headings and repaired against them."""
+    head = body[:limit]
+    out: list[str] = []
+    if "html" in formats:
+        out += [m.group(2) for m in _HEADING_HTML.finditer(_COMMENT.sub("", head))
+                if int(m.group(1)) <= deepest]
+        out = [_MARKUP.sub("", text) for text in out]
+    if "markdown" in formats:
+        out += [m.group(2) for m in _HEADING_MD.finditer(head) if len(m.group(1)) <= deepest]
+    texts = (" ".join(html.unescape(text).split()) for text in out)
+    return [text for text in texts if text]

@@ -103,6 +103,25 @@ def asset(name: str) -> str:
     return f"/static/{name}"
 
 
+def sitemap() -> str:
+    return "/sitemap.xml"
+
+
+def robots() -> str:
+    return "/robots.txt"
+
+
+def search_bundle() -> str:
+    """The folder the search index (Pagefind's bundle: its script, styles and index) is
+    served from; written as a whole by the search stage (`out_folder` gives its place)."""
+    return "/pagefind/"
+
+
+def search_asset(name: str) -> str:
+    """A file of the search bundle, e.g. `pagefind-ui.js`."""
+    return search_bundle() + name
+
+
 def base_path(cfg: Config) -> str:
     """The path part of base_url, e.g. `/archive/` for https://example.org/archive/."""
     return _base_path(cfg.base_url)
@@ -124,6 +143,11 @@ def absolute(cfg: Config, url: str) -> str:
     if "://" not in cfg.base_url:
         return href(cfg, url)
     return cfg.base_url.rstrip("/").removesuffix(base_path(cfg).rstrip("/")) + href(cfg, url)
+
+
+def out_folder(url: str) -> str:
+    """Where a folder URL's files live in the output folder: `/pagefind/` → `pagefind`."""
+    return unquote(url).strip("/")
 
 
 def out_path(url: str) -> str:

@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 from pathlib import Path, PurePosixPath
 
 from .model import Page
@@ -236,9 +235,17 @@ def _prune_empty(folder: Path, root: Path) -> None:
         folder = folder.parent
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so a reader never sees it half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def swap_folder(output: Path, folder: str, fresh: Path, state: Path) -> None:
+    """Replace the output's `folder` (a relative path from `urls.out_folder`, such as the
+    search bundle's) by the finished folder `fresh` in one rename: a reader sees the old
+    folder or the new one, never a mix. `fresh` and the old folder's waiting place are in
+    the state folder, on the same file system as the output."""
+    target = output.resolve() / safe_relative(folder)
+    _inside(output.resolve(), target)
+    old = state / f"{safe_relative(folder).name}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -133,14 +133,14 @@ def run(split: str = "all", corpus: Path = CORPUS, labels: Path = LABELS):
         raise SystemExit("taxonomy errors:\n" + "\n".join(f"  {p.path}:{p.line}: {p.message}"
                                                           for p in errors))
     captured: list[tuple] = []
-    real_tag = process_module.tag
+    real_tag = taxonomy.tag
 
     def recording_tag(title, text, lead, source_tags, tax_, cfg_, add=None, exclude=None):
         captured.append((title, text, lead, tuple(source_tags)))
         return real_tag(title, text, lead, source_tags, tax_, cfg_, add=add, exclude=exclude)
 
     rows = []
-    process_module.tag = recording_tag
+    taxonomy.tag = recording_tag
     try:
         for item in load_labels(labels):
             if split != "all" and split_of(item["path"]) != split:
@@ -159,7 +159,8 @@ def run(split: str = "all", corpus: Path = CORPUS, labels: Path = LABELS):
             rel = item["path"].replace("../", "")
             src = SourceFile(rel, data, 0, hashlib.sha256(data).hexdigest())
             captured.clear()
-            article, found = process_module.process(src, cfg, tax)
+            done = process_module.process(src, cfg, tax)
+            article, found = done.article, done.problems
             row.inputs = captured[-1] if captured else None
             if article is None:
                 row.error = "; ".join(p.message for p in found if p.severity == "error") \
@@ -168,7 +169,7 @@ def run(split: str = "all", corpus: Path = CORPUS, labels: Path = LABELS):
                 continue
             row.predicted = {k: {t.term for t in article.tags if t.kind == k} for k in KINDS}
     finally:
-        process_module.tag = real_tag
+        taxonomy.tag = real_tag
     return rows, cfg, tax
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from conftest import CONTENT, make_site
 
-from builder import config
+from builder import config, keys
 from builder.build import run, state_dir
 from builder.cache import FILE, Cache
 
@@ -97,14 +97,14 @@ def test_records_are_compact_and_bodies_are_read_on_demand(tmp_path):
     cache = Cache(state_dir(cfg), "another key")  # a different key starts empty…
     assert cache.rows == {}
     cache.close()
-    cache = Cache(state_dir(cfg), cfg.process_key)  # …and empties the file
+    cache = Cache(state_dir(cfg), keys.article_cache(cfg))  # …and empties the file
     assert cache.rows == {}
     cache.close()
     (tmp_path / "content/a0.md").write_text(ARTICLES["a0.md"] + "再加一句。")
     result = run(cfg, now=NOW)
     assert result.reused == 0 and result.ok
-    cache = Cache(state_dir(cfg), cfg.process_key)
-    article, _ = cache.rows["a1.md"].value()
+    cache = Cache(state_dir(cfg), keys.article_cache(cfg))
+    article = cache.rows["a1.md"].value().article
     assert article.html == "" and article.text == "" and article.title == "宁德时代第1号新闻"
     assert "第1款新电池" in cache.body("a1.md")
     cache.close()

@@ -15,7 +15,7 @@ STORY = ("宁德时代今日宣布在匈牙利投资建设新的电池工厂，�
 
 
 def build(cfg, tax, files: dict[str, str]):
-    articles = [process(source(name, text), cfg, tax)[0] for name, text in files.items()]
+    articles = [process(source(name, text), cfg, tax).article for name, text in files.items()]
     return index([a for a in articles if a], cfg, tax)
 
 
@@ -65,5 +65,5 @@ def test_future_dates_reported(cfg, tax):
     from datetime import datetime
 
     site, problems = index([process(source("f.md", "---\ntitle: t\ndate: 2099-01-01\n---\ntext"),
-                                    cfg, tax)[0]], cfg, tax, now=datetime(2026, 1, 1, tzinfo=UTC))
+                                    cfg, tax).article], cfg, tax, now=datetime(2026, 1, 1, tzinfo=UTC))
     assert [p.code for p in problems] == ["date-future"]

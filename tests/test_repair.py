@@ -17,7 +17,8 @@ SEED_TITLES = {
 
 def test_underscore_titles_restored(cfg, tax):
     for name, title in SEED_TITLES.items():
-        article, problems = process(source(name, (CONTENT / name).read_bytes()), cfg, tax)
+        done = process(source(name, (CONTENT / name).read_bytes()), cfg, tax)
+        article, problems = done.article, done.problems
         assert article.title == title
         repaired = [p for p in problems if p.code == "title-repaired"]
         assert repaired and repaired[0].hint  # the evidence is named
@@ -25,7 +26,8 @@ def test_underscore_titles_restored(cfg, tax):
 
 def test_seed_003_date_recovered_from_body(cfg, tax):
     name = "003_7e87390b08e9f01a.md"
-    article, problems = process(source(name, (CONTENT / name).read_bytes()), cfg, tax)
+    done = process(source(name, (CONTENT / name).read_bytes()), cfg, tax)
+    article, problems = done.article, done.problems
     assert article.date == datetime(2021, 9, 5, 13, 22, 58, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert article.date_evidence == "the body's publication-time line"
     assert {"date-invalid", "date-repaired"} <= {p.code for p in problems}
@@ -38,9 +40,9 @@ def test_no_repair_without_evidence():
 
 
 def test_date_from_file_name_and_missing(cfg, tax):
-    article, problems = process(source("news/20221101.md", "# 《新闻联播》 (20221101)\n\n正文内容。"),
-                                cfg, tax)
+    article = process(source("news/20221101.md", "# 《新闻联播》 (20221101)\n\n正文内容。"), cfg, tax).article
     assert article.date.date().isoformat() == "2022-11-01"
     assert article.date_evidence == "the file name"
-    article, problems = process(source("weekly/issue-1.md", "# 周刊\n\n没有日期的正文。"), cfg, tax)
+    done = process(source("weekly/issue-1.md", "# 周刊\n\n没有日期的正文。"), cfg, tax)
+    article, problems = done.article, done.problems
     assert article is None and [p.code for p in problems if p.severity == "error"] == ["date-missing"]

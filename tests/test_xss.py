@@ -155,7 +155,8 @@ def test_clean_html_neutralises_vector(path):
 @pytest.mark.parametrize("path", VECTORS, ids=[p.stem for p in VECTORS])
 def test_pipeline_neutralises_vector(path):
     cfg, tax = _settings()
-    article, problems = process(_source(path), cfg, tax)
+    done = process(_source(path), cfg, tax)
+    article, problems = done.article, done.problems
     assert not [p for p in problems if p.code == "internal"], problems
     assert article is not None, f"{path.name} was not built: {problems}"
     assert not findings(article.html), f"{path.name}:\n{article.html}"
@@ -175,7 +176,7 @@ def test_normal_text_around_vectors_survives():
         if marker not in source or "frontmatter" in path.name:
             continue
         cfg, tax = _settings()
-        article, _ = process(_source(path), cfg, tax)
+        article = process(_source(path), cfg, tax).article
         if article is None or marker not in article.text:
             lost.append(path.name)
     # Vectors whose markup never closes (so the browser, too, keeps the rest inside them).

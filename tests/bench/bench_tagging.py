@@ -90,9 +90,9 @@ NEWS = ("rsshub-page", "finews-jekyll", "xwlb-cctv", "ruanyf-weekly", "renewable
 
 def first_heading(draft) -> str:
     try:
-        from builder.process import _first_heading
+        from builder.process import first_heading
 
-        return _first_heading(draft)
+        return first_heading(draft)
     except Exception:  # noqa: BLE001 - private helper; a missing title just skips the file
         return ""
 

@@ -4,7 +4,7 @@
     python3 tests/bench/profile_process.py CONTENT_DIR [--limit 400] [--config site.toml]
 
 Reads the first `--limit` files of CONTENT_DIR (e.g. a `make_corpus.py raw` folder from
-bench_peers.py, or a corpus folder), runs `process_keeping_tag_input` on each in this process
+bench_peers.py, or a corpus folder), runs `process` on each in this process
 (what a pool worker does, without the pool), prints CPU ms per article and the profile tree.
 """
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from builder import config, sources, taxonomy  # noqa: E402
-from builder.process import process_keeping_tag_input  # noqa: E402
+from builder.process import process  # noqa: E402
 
 
 def main() -> int:
@@ -35,12 +35,12 @@ def main() -> int:
     rels = sources.discover(args.content)[:args.limit]
     files = [s for s in (sources.read(args.content, r) for r in rels) if not hasattr(s, "code")]
     for src in files[:20]:  # warm up: imports, regex compilation
-        process_keeping_tag_input(src, cfg, tax)
+        process(src, cfg, tax)
     profiler = Profiler(interval=0.0005)
     profiler.start()
     started = time.process_time()
     for src in files:
-        process_keeping_tag_input(src, cfg, tax)
+        process(src, cfg, tax)
     spent = time.process_time() - started
     profiler.stop()
     print(f"{len(files)} files, {spent / max(1, len(files)) * 1000:.2f} ms CPU per article "

@@ -3,6 +3,7 @@
 from bs4 import BeautifulSoup
 from conftest import CONTENT
 
+from builder import clean
 from builder.clean import PASSES, clean_html, markdown_to_html
 
 
@@ -10,11 +11,33 @@ def body(name: str) -> str:
     return (CONTENT / name).read_text().split("\n---\n", 2)[-1]
 
 
-def test_pass_order_is_declared_in_one_place():
-    names = [n for n, _ in PASSES]
-    assert names.index("collect_facts") < names.index("remove_chrome")
-    assert names.index("make_figures") < names.index("strip_attributes")
-    assert names.index("drop_empty") < names.index("wrap_loose_text") < names.index("remove_chrome_lines")
+def test_the_declared_passes_are_what_runs_in_that_order(monkeypatch):
+    ran: list[str] = []
+
+    def recording(name, run):
+        def wrapped(soup, ctx):
+            ran.append(name)
+            run(soup, ctx)
+        return name, wrapped
+
+    monkeypatch.setattr(clean, "PASSES", tuple(recording(n, f) for n, f in PASSES))
+    clean_html("<p>x</p>")
+    assert ran[:len(PASSES)] == [n for n, _ in PASSES]
+    assert all(name == run.__name__ for name, run in PASSES)  # a pass is named for its function
+
+
+def test_facts_are_read_before_the_chrome_that_holds_them_is_removed():
+    abstract = "◎工业富联透露，公司正在建设零碳工厂。"
+    cleaned = clean_html(f'<div class="abstract">{abstract}</div><p>正文第一段，足够长的文字。</p>')
+    assert cleaned.facts.abstract == abstract  # read first (collect_facts)…
+    assert cleaned.html == "<p>正文第一段，足够长的文字。</p>"  # …then removed as chrome
+
+
+def test_loose_text_and_chrome_lines_settle_in_one_cleaning():
+    html = "<p>正文第一段。</p>来源：新华社<div></div><p>第二段。</p>"
+    once = clean_html(html)
+    assert "来源" not in once.html and once.facts.source == "新华社"
+    assert clean_html(once.html).html == once.html
 
 
 def test_proxy_unwrapped_and_image_attributes():

@@ -209,6 +209,7 @@ def test_generated_cases_are_deterministic_and_committed():
 
 # --- the build as a whole ------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_build_finishes_within_budget(build):
     _full_build(build)
     assert build.seconds <= BUILD_BUDGET, \

@@ -88,6 +88,7 @@ def test_resolve_refuses_symlinks_out(tmp_path):
     assert resolve(root.resolve(), "/leak.txt") is None
 
 
+@pytest.mark.slow
 def test_bounded_load(server):
     """2,000 requests at 50 concurrent on loopback: no error, no dropped connection."""
     port, _, _ = server

@@ -22,7 +22,8 @@ _LATIN = re.compile(r"[A-Za-z0-9]")
 class Pattern(NamedTuple):
     """One alias as the automaton stores it."""
 
-    kind: Kind
+    kind: Kind | str
+    """company, theme, or `policy` (a policy theme's word: see scoring._policies)."""
     slug: str
     alias: str
     """As written in the taxonomy (normalised width and script)."""
@@ -50,8 +51,9 @@ class Matcher(NamedTuple):
     folds: re.Pattern | None
     """The characters whose normalised form occurs in some alias (full-width letters,
     traditional characters): a text without any is matched as it is (see find_mentions)."""
-    policies: tuple[tuple[str, re.Pattern, frozenset[str]], ...] = ()
-    """(policy theme, its vocabulary as one pattern, the themes it is the policy of)."""
+    policies: dict[str, frozenset[str]] | None = None
+    """Policy theme → the themes it is the policy of; its words are in the automaton as
+    patterns of kind `policy` (one pass finds aliases and policy words together)."""
 
 
 # --- normalisation: same length in and out, so match offsets map back to the text ---------
@@ -127,28 +129,25 @@ def compile_entries(entries: dict[str, dict[str, Entry]]) -> Matcher:
                     bool(_LATIN.match(norm[0])), bool(_LATIN.match(norm[-1]))))
             for tag in entry.source_tags:
                 source_tags[source_tag_key(tag)].append((kind, entry.slug))
+            if kind == "theme" and entry.policy_of:
+                for word in entry.policy_words:
+                    # `Förder*`: a prefix, the match may continue the word.
+                    norm = normalise(word.strip().removesuffix("*"))
+                    if norm:
+                        payloads[fold_case(norm)].append(Pattern(
+                            "policy", entry.slug, norm, False, False,
+                            bool(_LATIN.match(norm[0])),
+                            bool(_LATIN.match(norm[-1])) and not word.strip().endswith("*")))
     for folded, patterns in payloads.items():
         data = utf8(folded)
         automaton.add_word(data, (len(data), tuple(patterns)))
     if payloads:
         automaton.make_automaton()
-    policies = tuple((e.slug, vocabulary(e.policy_words), frozenset(e.policy_of))
-                     for e in entries.get("theme", {}).values() if e.policy_words and e.policy_of)
+    policies = {e.slug: frozenset(e.policy_of) for e in entries.get("theme", {}).values()
+                if e.policy_words and e.policy_of}
     return Matcher(automaton if payloads else None,
                    {k: tuple(v) for k, v in source_tags.items()},
-                   _folds({ch for folded in payloads for ch in folded}), policies)
-
-
-def vocabulary(words: tuple[str, ...]) -> re.Pattern:
-    """Words as one pattern: Chinese anywhere, Latin as whole words (`Förder*`: a prefix)."""
-    parts = []
-    for word in sorted(words, key=len, reverse=True):
-        stem = word.removesuffix("*")
-        if _LATIN.search(stem[:1]):
-            parts.append(rf"\b{re.escape(stem)}" + (r"\w*" if word.endswith("*") else r"\b"))
-        else:
-            parts.append(re.escape(stem))
-    return re.compile("|".join(parts), re.I)
+                   _folds({ch for folded in payloads for ch in folded}), policies or None)
 
 
 def utf8(text: str) -> str:

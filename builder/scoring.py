@@ -256,6 +256,8 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
         last_end: dict[tuple[str, str], int] = {}
         for i, m in enumerate(mentions):
             p = m.pattern
+            if p.kind == "policy":
+                continue  # a policy word: see _policies
             key = (p.kind, p.slug)
             before = last_end.get(key)
             last_end[key] = m.end
@@ -287,6 +289,7 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
             cand.hits.append(Hit(where, p.alias, w, p.ambiguous, i in listed, role))
         if tax.matcher.policies:
             _policies(body, zone, mentions, starts, lead_end, tax, cfg, found)
+
     for key, cand in found.items():
         # An ambiguous alias counts only with corroboration: another alias of the same
         # entry, or a second mention of it (理想 once is a word; 理想 twice is the carmaker).
@@ -324,24 +327,27 @@ def _policies(body: str, zone: str, mentions: list[Mention], starts: list[int], 
               tax: Taxonomy, cfg: TaggingConfig, found: Candidates) -> None:
     """Policy vocabulary (规划, 政策, Gesetz, regulation…) in a sentence that names a theme a
     policy theme is the policy of: a hit for the policy theme, once per sentence."""
+    words: dict[tuple[str, int], Mention] = {}
+    for m in mentions:
+        if m.pattern.kind == "policy":
+            words.setdefault((m.pattern.slug, bisect_right(starts, m.start) - 1), m)
+    if not words:
+        return
     done: set[tuple[str, int]] = set()
-    for slug, words, of in tax.matcher.policies:
+    for slug, of in tax.matcher.policies.items():
         for m in mentions:
             if m.pattern.kind != "theme" or m.pattern.slug not in of or m.pattern.ambiguous:
                 continue
             i = bisect_right(starts, m.start) - 1
-            if (slug, i) in done:
+            word = words.get((slug, i))
+            if word is None or (slug, i) in done:
                 continue
             done.add((slug, i))
-            end = starts[i + 1] if i + 1 < len(starts) else len(body)
-            word = words.search(body, starts[i], end)
-            if word is None:
-                continue
             where = zone if zone == TITLE else LEAD if starts[i] < lead_end else BODY
             cand = found.get(("theme", slug))
             if cand is None:
                 cand = found[("theme", slug)] = Candidate("theme", slug)
-            cand.hits.append(Hit(where, f"{word.group(0)} + {m.pattern.alias}",
+            cand.hits.append(Hit(where, f"{body[word.start:word.end]} + {m.pattern.alias}",
                                  cfg.policy_weight, role="implied: policy vocabulary"))
 
 

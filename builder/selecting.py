@@ -133,7 +133,8 @@ def _themes(cands: list[Candidate], tax: Taxonomy, cfg: TaggingConfig) -> list[D
                 why = f"score {c.score} below theme_threshold {cfg.theme_threshold}"
             elif c.score < best * share:
                 why = f"{c.score} below {share} of the main theme's {best}"
-            elif c.mentions + implied < 2:
+            elif c.mentions + implied < 2 and not any(h.zone == "title" and h.weight > 0
+                                                       for h in c.hits):
                 why = "one passing mention"
             elif weak_only and cfg.weak_only == "top":
                 why = "ambiguous keywords only, not the main theme"

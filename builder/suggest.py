@@ -226,8 +226,44 @@ def _zh_candidates(text: str, covered: bytearray) -> list[tuple[str, str, int, i
     return out
 
 
-def _latin_candidates(text: str) -> list[tuple[str, str, int, int, str]]:
+_IN_ZH = re.compile(r"(?<![A-Za-z0-9.&-])([A-Z][A-Za-z0-9&-]*[a-z][A-Za-z0-9&-]*"
+                    r"(?: (?:&|[A-Z][A-Za-z0-9&-]*)){0,3})(?![A-Za-z0-9&-])")
+_ZH_COMPANY_BEFORE = re.compile(r"(?:公司|制造商|生产商|供应商|企业|初创|品牌|合资企业|合资公司|子公司|"
+                                r"厂商|车企|运营商|开发商|收购|入股|携手|牵手|签署|联手)[^，。；]{0,2}$")
+"""A Latin name in Chinese text that the words before it call a company (英国电池初创Britishvolt,
+美国商用电动汽车制造商Electric Last Mile Solutions)."""
+
+
+def _latin_in_zh(text: str) -> list[tuple[str, str, int, int, str]]:
     out = []
+    for m in _IN_ZH.finditer(text):
+        name = m.group(1)
+        if name in _LATIN_STOP or len(name) < 3 \
+                or not _ZH_COMPANY_BEFORE.search(text, max(0, m.start() - 14), m.start()):
+            continue
+        out.append((name, name, m.start(), m.end(), "named as a company in Chinese text"))
+    return out
+
+
+_AFTER_CUE = re.compile(
+    r"\b(?:company|firm|consultancy|developer|manufacturer|maker|utility|operator|start-?up|"
+    r"supplier|provider|Firma)\s+([A-Z][\w&-]+(?:\s(?:&\s)?[A-Z][\w&-]+){0,2})")
+"""A name right after a word that calls it a company ("the consultancy Everoze", "die Firma
+Tellus"); not after German nouns such as Unternehmen, which begin sentences and lists."""
+
+
+def _latin_candidates(text: str) -> list[tuple[str, str, int, int, str]]:
+    out = _latin_in_zh(text) if re.search(f"[{_CJK}]", text[:400]) else []
+    for m in _AFTER_CUE.finditer(text):
+        words = m.group(1).split()
+        while words and (words[-1] in _LATIN_STOP or words[-1] in _ARTICLES):
+            words.pop()
+        if not words or words[0] in _LATIN_STOP or words[0] in _ARTICLES \
+                or any(_NOUNISH.search(w) for w in words):
+            continue
+        name = " ".join(words)
+        out.append((name, name, m.start(1), m.start(1) + len(name),
+                    f"called a {m.group(0).split()[0].lower()}"))
     for m in _LATIN_LEGAL.finditer(text):
         words = m.group(1).split()
         while words and words[0] in _ARTICLES:
@@ -284,7 +320,7 @@ def suggest(articles: list[tuple[str, str, str]], tax: Taxonomy, min_articles: i
                         s = found[name] = Suggestion(name, script)
                     s.articles.add(article_id)
                     s.forms[form] += 1
-                    cued = how.startswith(("stock", "legal", "named", "listed")) \
+                    cued = how.startswith(("stock", "legal", "named", "listed", "called")) \
                         or how.endswith("(cued)")
                     s.cued = s.cued or cued
                     how = how.removesuffix(" (cued)")
@@ -303,7 +339,7 @@ def suggest(articles: list[tuple[str, str, str]], tax: Taxonomy, min_articles: i
             found[short].articles |= long.articles
             found[short].forms.update(long.forms)
             found[short].cued = found[short].cued or long.cued
-    strong = ("stock", "legal")
+    strong = ("stock", "legal", "named as a company in Chinese", "called a")
     ranked = [s for s in found.values()
               if s.how.startswith(strong) or s.cued
               and (len(s.articles) >= min_articles or s.script == "zh")]

@@ -45,12 +45,15 @@ def test_latin_legal_forms_and_named_companies(tax):
         ("e", "", "Kostal Solar Electric, the German company, and Muster Akkuwerke GmbH & Co. KG "
                   "agreed."),
         ("f", "", "The Vienna Energy Forum said in May that Global Wind Atlas data helps."),
+        ("h", "", "A UK based consultancy Windmuster won a contract. Unternehmen Österreichs "
+                  "sparen."),
     ]
     got = {s.name: s for s in suggest.suggest(articles, tax)}
     assert got["Energie Musterstadt"].how == "legal form GmbH"
     assert got["Kostal Solar Electric"].articles == {"d", "e"}
     assert got["Muster Akkuwerke"].forms == {"Muster Akkuwerke GmbH & Co. KG": 1}
     assert "Die Energie Musterstadt" not in got and "May" not in got
+    assert got["Windmuster"].how == "called a consultancy" and "Österreichs" not in got
 
 
 def test_ranked_by_articles_with_a_context_line_and_pasteable_yaml(tax):
@@ -65,3 +68,11 @@ def test_ranked_by_articles_with_a_context_line_and_pasteable_yaml(tax):
                             .split("\n", 1)[1])
     entry = next(e for e in pasted["companies"] if e["zh"] == "盛新锂能")
     assert entry["slug"] == "sheng-xin-li-neng" and "盛新锂能集团" in entry["aliases"]
+
+
+def test_latin_names_that_chinese_text_calls_companies(tax):
+    articles = [("g", "", "浦项化学与英国电池初创Voltmuster签署谅解备忘录。大众汽车品牌生产主管"
+                          "Christian Vollmer表示，合资企业Muster Cells将投产。")]
+    got = {s.name: s for s in suggest.suggest(articles, tax)}
+    assert set(got) == {"Voltmuster", "Muster Cells"}  # not the manager's name
+    assert got["Voltmuster"].how == "named as a company in Chinese text"

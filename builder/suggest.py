@@ -171,7 +171,9 @@ def _listed(text: str, covered: bytearray) -> list[tuple[str, str, int, int, str
                 start = text.find(part, at)
                 at = start + len(part)
                 items.append((part, start))
-        known = sum(1 for part, start in items if any(covered[start:start + len(part)]))
+        # Known: an item that is a taxonomy name as a whole (not 联想笔记本电脑).
+        known = sum(1 for part, start in items
+                    if part and all(covered[start:start + len(_ITEM_EDGE.sub("", part))]))
         if known < (1 if _ITEM_EDGE.search(items[-1][0]) else 2):
             continue
         for part, start in items:

@@ -4,26 +4,44 @@ from bs4 import BeautifulSoup
 from conftest import CONTENT
 
 from builder import clean
-from builder.clean import PASSES, clean_html, markdown_to_html
+from builder.clean import HANDLERS, clean_html, markdown_to_html
 
 
 def body(name: str) -> str:
     return (CONTENT / name).read_text().split("\n---\n", 2)[-1]
 
 
-def test_the_declared_passes_are_what_runs_in_that_order(monkeypatch):
+def test_the_declared_handlers_are_what_runs_in_that_order(monkeypatch):
+    from dataclasses import replace
+
+    from builder.clean import walk
+
     ran: list[str] = []
 
-    def recording(name, run):
-        def wrapped(soup, ctx):
-            ran.append(name)
-            run(soup, ctx)
-        return name, wrapped
+    def recording(handler):
+        def wrap(phase, fn):
+            if fn is None:
+                return None
 
-    monkeypatch.setattr(clean, "PASSES", tuple(recording(n, f) for n, f in PASSES))
-    clean_html("<p>x</p>")
-    assert ran[:len(PASSES)] == [n for n, _ in PASSES]
-    assert all(name == run.__name__ for name, run in PASSES)  # a pass is named for its function
+            def wrapped(node, ctx):
+                ran.append(f"{phase}:{handler.name}:{node.name}")
+                return fn(node, ctx)
+            return wrapped
+        return replace(handler, enter=wrap("enter", handler.enter), leave=wrap("leave", handler.leave))
+
+    recorded = tuple(recording(h) for h in HANDLERS)
+    monkeypatch.setattr(clean, "_walker", lambda: walk.Walker(recorded, clean.structure.strings))
+    clean_html('<p class="x">正文第一段，足够长的文字。</p>')
+    on_p = [r.split(":")[:2] for r in ran if r.endswith(":p")]
+    expected = [["enter", h.name] for h in HANDLERS if h.enter and h.wants("p")] + \
+               [["leave", h.name] for h in HANDLERS if h.leave and h.wants("p")]
+    assert on_p == expected
+    names = [h.name for h in HANDLERS]
+    assert names[0] == "remove_dangerous"  # nothing reads a script's text
+    assert names.index("classes") < names.index("strip_attributes")  # facts before classes go
+    assert names.index("empty") < names.index("paragraph")  # judged once content is final
+    assert names[-1] == "unwrap_disallowed"
+    assert len(set(names)) == len(names)
 
 
 def test_facts_are_read_before_the_chrome_that_holds_them_is_removed():

@@ -501,7 +501,7 @@ PEERS = {"hugo": Hugo, "hexo": Hexo, "pelican": Pelican, "eleventy": Eleventy}
 def code_version(root: Path) -> str:
     """builder version + hash of builder/*.py and themes/ (what the cache keys on, and more)."""
     digest = hashlib.sha256()
-    for path in sorted((root / "builder").glob("*.py")) + sorted((root / "themes").rglob("*")):
+    for path in sorted((root / "builder").rglob("*.py")) + sorted((root / "themes").rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())

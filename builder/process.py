@@ -92,6 +92,7 @@ def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: C
     if not cleaned.text.strip():
         problems.append(Problem(src.path, draft.body_line, "warning", "empty-body", "the body is empty"))
     lead = meta.description or facts.abstract or cleaned.first_paragraph or cleaned.text
+    counted = textutil.counts(cleaned.text)  # for the reading time and the language
     article = Article(
         id=src.path, slug=meta.slug or _slug(title, cfg) or _path_slug(src.path), title=title,
         date=meta.date, date_evidence=meta.date_evidence, updated=meta.updated,
@@ -99,9 +100,9 @@ def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: C
         html=cleaned.html, text=cleaned.text,
         excerpt=textutil.excerpt(lead, cfg.clean.excerpt_length),
         image=meta.image or cleaned.lead_image,
-        language=meta.language or guess_language(cleaned.text, cfg.language),
+        language=meta.language or guess_language(cleaned.text, cfg.language, counted),
         chars=textutil.article_chars(cleaned.text),
-        reading_minutes=textutil.reading_minutes(cleaned.text),
+        reading_minutes=textutil.reading_minutes(cleaned.text, counted),
         categories=meta.categories, source_tags=meta.tags,
         sketch=duplicates.sketch(cleaned.text, cfg.duplicates.shingle),
         problems=tuple(problems), digest=src.digest)
@@ -163,10 +164,11 @@ def _path_slug(path: str) -> str:
     return textutil.slugify(PurePosixPath(path).stem) or "article"
 
 
-def guess_language(text: str, default: str) -> str:
-    """`zh-CN` when CJK characters outnumber words, else German or English by common words."""
+def guess_language(text: str, default: str, counted: tuple[int, int] | None = None) -> str:
+    """`zh-CN` when CJK characters outnumber words, else German or English by common words,
+    in the first 3,000 characters (`counted`: `textutil.counts(text)`, used when that is all)."""
     sample = text[:3000]
-    cjk, words = textutil.counts(sample)
+    cjk, words = counted if counted and len(text) <= 3000 else textutil.counts(sample)
     if cjk > words:
         return "zh-CN"
     if words == 0:

@@ -24,13 +24,13 @@ SENTENCE_END = "。！？!?；;…"
 
 def counts(text: str) -> tuple[int, int]:
     """(CJK characters, Latin words and numbers) in `text`."""
-    cjk = len(CJK.findall(text))
-    words = len(LATIN_WORD.findall(CJK.sub(" ", text)))
-    return cjk, words
+    latin, cjk = CJK.subn(" ", text)
+    return cjk, len(LATIN_WORD.findall(latin))
 
 
-def reading_minutes(text: str) -> int:
-    cjk, words = counts(text)
+def reading_minutes(text: str, counted: tuple[int, int] | None = None) -> int:
+    """`counted`: `counts(text)`, when the caller has it already."""
+    cjk, words = counted or counts(text)
     return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from . import duplicates, repair, taxonomy, textutil
-from .clean import Cleaned, clean_html, markdown_to_html
 from .config import Config
 from .model import Article, Draft, Problem, Processed, SourceFile, TagInput
 from .parse import parse as parse_source
+
+if TYPE_CHECKING:
+    from .clean import Cleaned
 
 
 def process(src: SourceFile, cfg: Config, tax: taxonomy.Taxonomy) -> Processed:
@@ -51,6 +54,10 @@ def parse(src: SourceFile, cfg: Config, problems: list[Problem]) -> Draft | None
 def clean(draft: Draft, cfg: Config, problems: list[Problem]) -> tuple[str, Cleaned] | None:
     """The title (front matter, else the first heading, repaired against the body) and the
     cleaned body; a file with neither a title nor any text is skipped."""
+    # the cleaning stack (bs4, lxml, nh3) loads only when an article is cleaned: re-tagging
+    # after a taxonomy edit does without it
+    from .clean import clean_html, markdown_to_html
+
     body_html = draft.body if draft.body_format == "html" else markdown_to_html(draft.body)
     title = draft.meta.title or first_heading(draft)
     if not draft.meta.title and title and draft.has_front_matter:

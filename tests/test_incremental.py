@@ -139,7 +139,7 @@ def test_a_taxonomy_edit_retags_without_parsing_or_cleaning(tmp_path, monkeypatc
         raise AssertionError("a taxonomy edit must not parse or clean again")
 
     monkeypatch.setattr("builder.process.parse", must_not_run)
-    monkeypatch.setattr("builder.process.clean_html", must_not_run)
+    monkeypatch.setattr("builder.clean.clean_html", must_not_run)
     result = run(cfg, now=NOW)
     assert result.ok and result.reused == 8
     assert not [p for p in result.problems if p.code == "internal"]

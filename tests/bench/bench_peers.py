@@ -668,7 +668,18 @@ class Bench:
         arts = ga.articles()
         total = len(arts)
         self.build(ga, "nochange", rep, expect_reused=total)
-        # one-article edits: a sentence appended to a different article each time
+        self.edits(ga, arts, rep, "edit")
+        if self.args.search_row:
+            ga.search = True
+            ga.clean(self.trash)
+            self.build(ga, "cold+search", rep)
+            self.build(ga, "nochange+search", rep, expect_reused=total)
+            self.edits(ga, arts, rep, "edit+search")
+            ga.search = False
+
+    def edits(self, ga: GreenArchive, arts: list[Path], rep: int, phase: str) -> None:
+        """One-article edits: a sentence appended to a different article each time."""
+        total = len(arts)
         originals = {}
         try:
             for e in range(self.args.edits):
@@ -678,16 +689,10 @@ class Bench:
                 originals.setdefault(path, path.read_bytes())
                 with open(path, "ab") as f:
                     f.write(EDIT_SENTENCE.format(k=k + 1).encode("utf-8"))
-                self.build(ga, "edit", rep, expect_reused=total - 1)
+                self.build(ga, phase, rep, expect_reused=total - 1)
         finally:
             for path, data in originals.items():
                 path.write_bytes(data)
-        if self.args.search_row:
-            ga.search = True
-            ga.clean(self.trash)
-            self.build(ga, "cold+search", rep)
-            self.build(ga, "nochange+search", rep, expect_reused=total)
-            ga.search = False
 
     def run_peer(self, tool: Tool, rep: int) -> None:
         tool.clean(self.trash)
@@ -777,7 +782,8 @@ def summarise(all_rows: list[dict], head: str, notes: list[str]) -> str:
         if r["tool"] == "ref-loop":
             continue
         groups.setdefault((r["N"], r["tool"], r["phase"]), []).append(r)
-    order = {"cold": 0, "nochange": 1, "edit": 2, "cold+search": 3, "nochange+search": 4}
+    order = {"cold": 0, "nochange": 1, "edit": 2, "cold+search": 3, "nochange+search": 4,
+             "edit+search": 5}
     stats: dict[tuple, dict] = {}
     for key in sorted(groups, key=lambda k: (int(k[0]), k[1] != "green-archive"
                                              and k[1] != "green-archive+search",
@@ -832,6 +838,9 @@ def summarise(all_rows: list[dict], head: str, notes: list[str]) -> str:
                          f"{ratio(ours_nc['wall'], pnc['wall']) if ours_nc and pnc else '–'}"
                          f" | {per_page} | "
                          f"{ratio(ours_s['wall'], p['wall']) if ours_s else '–'} |")
+    hugo_lines = _issue_ratios(stats)
+    if hugo_lines:
+        lines += [""] + hugo_lines
     edits = {k: v for k, v in stats.items() if k[2] == "edit"}
     if edits:
         lines.append("")
@@ -863,6 +872,31 @@ def summarise(all_rows: list[dict], head: str, notes: list[str]) -> str:
                  "CPU = user+sys of the whole tree (os.wait4). `other` CPU (TSV) = what "
                  "other processes used meanwhile: large values mean a disturbed run.")
     return "\n".join(lines) + "\n"
+
+
+def _issue_ratios(stats: dict) -> list[str]:
+    """The four figures of issue #18, search on, each divided by Hugo's cold build (wall time;
+    memory: peak PSS and peak RSS against Hugo's cold peak)."""
+    ns = sorted({k[0] for k in stats if (k[0], "hugo", "cold") in stats}, key=int)
+    if not ns:
+        return []
+    out = ["## Search on, ratios to Hugo's cold build (issue #18: cold ≤ 1.5×, no-change ≤ 0.2×, "
+           "edit ≤ 0.1×, memory ≤ 1.0×)", "",
+           "| N | Hugo cold s | cold+search | no-change+search | one-article edit+search | "
+           "peak PSS | peak RSS (tree) |", "|---|---|---|---|---|---|---|"]
+    for n in ns:
+        hugo = stats[(n, "hugo", "cold")]
+        ours = {phase: stats.get((n, "green-archive+search", phase))
+                for phase in ("cold+search", "nochange+search", "edit+search")}
+
+        def r(s, key="wall", peer="wall", hugo=hugo):
+            return f"{s[key]:.2f} ({s[key] / hugo[peer]:.2f}×)" if s and hugo[peer] else "–"
+        cold = ours["cold+search"]
+        out.append(f"| {n} | {hugo['wall']:.2f} | {r(cold)} | {r(ours['nochange+search'])} | "
+                   f"{r(ours['edit+search'])} | "
+                   f"{r(cold, 'pss', 'pss') if cold else '–'} MiB | "
+                   f"{r(cold, 'rss', 'rss') if cold else '–'} MiB |")
+    return out
 
 
 def _git_head() -> str:

@@ -30,7 +30,8 @@ def run(cfg: Config, *, progress: pool.Progress | None = None, now: datetime | N
         waiting: Callable[[int], None] | None = None) -> BuildResult:
     """Build the site described by `cfg` into its output folder. `session`: where the
     taxonomy, theme and article cache come from (the preview's keeps them between builds);
-    `executor`: where the per-article stages run (a local pool of `jobs` workers).
+    `executor`: where the per-article stages run (a local pool of `jobs` workers, or the Dask
+    cluster of `cfg.cluster`).
 
     The output folder must be the tool's own (`state.check_output`; `force` takes over a
     folder of foreign files); one build at a time holds it: a second one waits up to `wait`
@@ -43,7 +44,8 @@ def run(cfg: Config, *, progress: pool.Progress | None = None, now: datetime | N
         return BuildResult.failure([lock], clock.marks, output)
     try:
         mark(output)
-        return _stages(cfg, session or Session(), executor or pool.executor(jobs), clock,
+        return _stages(cfg, session or Session(), executor or pool.executor(jobs, cfg.cluster),
+                       clock,
                        progress=progress, now=now or datetime.now(UTC), jobs=jobs,
                        search_index=cfg.search if search_index is None else search_index)
     except (OSError, sqlite3.Error) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__, report
@@ -27,6 +28,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="exit 1 when any error is reported")
     b.add_argument("--report", metavar="FILE", help="write the JSON report to FILE")
     b.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+    b.add_argument("--cluster", metavar="tcp://HOST:PORT",
+                   help="run the per-article stage on this Dask scheduler (see README)")
     b.add_argument("--no-search", action="store_true", help="skip the search index")
     b.add_argument("--quiet", "-q", action="store_true",
                    help="print only the summary (and why, when the build fails)")
@@ -90,6 +93,8 @@ def cmd_build(cfg: Config, args: argparse.Namespace) -> int:
         print(f"waiting for another build (pid {pid or '?'}) of {cfg.path('output_dir')} "
               "to finish…", file=sys.stderr, flush=True)
 
+    if args.cluster:
+        cfg = replace(cfg, cluster=args.cluster)
     with Progress(enabled=not args.quiet) as progress:
         result = run(cfg, progress=progress, jobs=args.jobs,
                      search_index=False if args.no_search else None, force=args.force,

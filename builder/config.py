@@ -166,6 +166,9 @@ class Config:
     """Build the Pagefind search index."""
     future_date_days: int = 2
     """Dates further in the future than this are kept but reported."""
+    cluster: str = ""
+    """A Dask scheduler (`tcp://HOST:PORT`) that runs the per-article stage; empty: a local
+    process pool. The content folder must be at the same path on every worker."""
     clean: CleanConfig = field(default_factory=CleanConfig)
     tagging: TaggingConfig = field(default_factory=TaggingConfig)
     duplicates: DuplicatesConfig = field(default_factory=DuplicatesConfig)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -62,9 +64,95 @@ class Local:
                     progress(label, i, len(items))
 
 
-def executor(jobs: int | None = None) -> Executor:
-    """The default executor: a local pool of `jobs` workers (all cores when None)."""
-    return Local(jobs)
+class Dask:
+    """The map on a running Dask cluster (`build --cluster tcp://HOST:PORT`).
+
+    Items go out in chunks of `chunk`, at most `in_flight` chunks at once (four per worker
+    thread by default) and results come back in the items' order as they finish, so the
+    builder's memory stays flat however many items there are. The context is sent to every
+    worker once (`scatter`). Workers run `fn` themselves: for the per-article map they read
+    the files, so the content folder must be at the same path on every worker. A chunk whose
+    worker fails is retried `retries` times; then each of its items is an `internal` problem
+    and the map goes on. An unreachable scheduler, or Dask not installed, raises OSError."""
+
+    CONNECT_TIMEOUT = "10s"
+
+    def __init__(self, address: str, chunk: int = 16, in_flight: int | None = None,
+                 retries: int = 2):
+        self.address, self.chunk, self.in_flight, self.retries = address, chunk, in_flight, retries
+
+    def map(self, fn, items, context, progress=None, label="articles"):
+        if not items:
+            return
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise OSError(f"--cluster needs Dask: pip install 'green-archive[cluster]' ({exc})") \
+                from None
+        try:
+            client = Client(self.address, timeout=self.CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise OSError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
+        with client:
+            threads = sum(w.get("nthreads", 1) for w in
+                          client.scheduler_info().get("workers", {}).values()) or 1
+            [shared] = client.scatter([context], broadcast=True, hash=False)
+            chunks = iter([items[i:i + self.chunk] for i in range(0, len(items), self.chunk)])
+            window: deque = deque()
+
+            def submit(part):
+                window.append((client.submit(_dask_chunk, fn, shared, part, pure=False,
+                                             retries=self.retries), part))
+
+            for part in islice(chunks, self.in_flight or 4 * threads):
+                submit(part)
+            done = 0
+            while window:
+                future, part = window.popleft()
+                try:
+                    results = future.result()
+                except Exception as exc:  # noqa: BLE001 - a lost chunk costs its items only
+                    results = [_lost(item, exc, self.retries) for item in part]
+                future.release()
+                nxt = next(chunks, None)
+                if nxt is not None:
+                    submit(nxt)
+                yield from results
+                done += len(part)
+                if progress:
+                    progress(label, done, len(items))
+
+
+def _dask_chunk(fn: Callable, context: Any, part: Sequence) -> list:
+    """On a Dask worker: `fn` over one chunk; counted on the worker (`dask_processed`)."""
+    results = [fn(context, item) for item in part]
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+        worker.green_archive_processed = dask_processed(worker) + len(part)
+    except ValueError:  # not on a worker
+        pass
+    return results
+
+
+def dask_processed(worker) -> int:
+    """Items a Dask worker has processed for green-archive (ask with `client.run`)."""
+    return getattr(worker, "green_archive_processed", 0)
+
+
+def _lost(item, exc: BaseException, retries: int):
+    from .model import Problem
+
+    return Problem(str(item), None, "error", "internal",
+                   f"cluster task failed after {retries} retries: {type(exc).__name__}: {exc}"[:300],
+                   "the other files were built; run the build again")
+
+
+def executor(jobs: int | None = None, cluster: str = "") -> Executor:
+    """The default executor: a local pool of `jobs` workers (all cores when None), or the Dask
+    cluster whose scheduler is at `cluster`."""
+    return Dask(cluster) if cluster else Local(jobs)
 
 
 _CONTEXT: list = []

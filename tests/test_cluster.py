@@ -1,0 +1,108 @@
+"""The per-article stage on a Dask cluster (a scheduler and two workers on 127.0.0.1): the
+output is byte-identical to a local build's, unchanged articles are never sent, and an
+unreachable scheduler is one clear error. Skipped only when Dask is not installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT, ROOT
+
+pytest.importorskip("distributed")
+
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+
+
+def _site(tmp_path: Path) -> Path:
+    """The seeds, plus 60 synthetic articles when the benchmark's generator is beside us."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for seed in sorted(CONTENT.glob("*.md")):
+        shutil.copy(seed, content / seed.name)
+    if MAKE_CORPUS.is_file():
+        subprocess.run([sys.executable, str(MAKE_CORPUS), "60", str(content / "synthetic"), "raw"],
+                       check=True, capture_output=True)
+    for name in ("local", "cluster"):
+        (tmp_path / f"{name}.toml").write_text(
+            f'title = "cluster test"\nbase_url = "https://example.org/"\n'
+            f'content_dir = "content"\noutput_dir = "public-{name}"\n'
+            f'cache_dir = "state-{name}"\n'
+            f'taxonomy_dir = "{CONTENT / "taxonomy"}"\nthemes_dir = "{ROOT / "themes"}"\n'
+            f"search = false\n", encoding="utf-8")
+    return tmp_path
+
+
+def _build(site: Path, name: str, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "builder", "build", "--config",
+                           str(site / f"{name}.toml"), "-q", "--report",
+                           str(site / f"{name}.json"), *extra],
+                          cwd=site, capture_output=True, text=True, timeout=900)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as local:
+        yield local
+
+
+def test_cluster_build_is_byte_identical_to_a_local_build(tmp_path, cluster):
+    import json
+
+    from distributed import Client
+
+    site = _site(tmp_path)
+    local = _build(site, "local", "--jobs", "1")
+    assert local.returncode == 0, local.stderr
+    with Client(cluster.scheduler_address) as client:
+        before = client.run(_articles_done)
+        remote = _build(site, "cluster", "--cluster", cluster.scheduler_address)
+        after = client.run(_articles_done)
+    assert remote.returncode == 0, remote.stderr
+    ours, theirs = _tree(site / "public-local"), _tree(site / "public-cluster")
+    assert ours.keys() == theirs.keys()
+    assert [k for k in ours if ours[k] != theirs[k]] == []
+    report = json.loads((site / "cluster.json").read_text())["build"]
+    count = report["articles"] + report["skipped"]
+    # the workers processed every file (the builder only sent paths and stored results)
+    assert sum(after.values()) - sum(before.values()) == count
+    assert len([w for w in after if after[w] > before.get(w, 0)]) >= 1
+
+    # a rebuild with one changed file sends that file only
+    first = sorted((site / "content").glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n\n追加的一句话。\n", encoding="utf-8")
+    with Client(cluster.scheduler_address) as client:
+        before = client.run(_articles_done)
+        again = _build(site, "cluster", "--cluster", cluster.scheduler_address)
+        after = client.run(_articles_done)
+    assert again.returncode == 0, again.stderr
+    assert sum(after.values()) - sum(before.values()) == 1
+    report = json.loads((site / "cluster.json").read_text())["build"]
+    assert report["reused"] == count - 1
+
+
+def _articles_done(dask_worker) -> int:
+    """On a worker: files it has processed (counted by `pool._dask_chunk`)."""
+    from builder import pool
+
+    return pool.dask_processed(dask_worker)
+
+
+def test_unreachable_scheduler_is_one_clear_error(tmp_path):
+    site = _site(tmp_path)
+    done = _build(site, "cluster", "--cluster", "tcp://127.0.0.1:9")
+    assert done.returncode != 0
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (site / "public-cluster" / "index.html").exists()

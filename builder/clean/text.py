@@ -64,8 +64,8 @@ def _serialize(children: list, out: list[str], pre: bool) -> None:
         if isinstance(child, Tag):
             name = child.name
             if child.attrs:
-                append(f"<{name}" + "".join(f' {k}="{_attr(v)}"' for k, v in child.attrs.items())
-                       + ">")
+                append(f"<{name}" + "".join(f' {k}="{_attr(v)}"'  # sorted, as bs4 writes them
+                                            for k, v in sorted(child.attrs.items())) + ">")
             else:
                 append(f"<{name}>")
             if name in _VOID and not child.contents:

@@ -20,21 +20,41 @@ NEIGHBOUR_WINDOW = 12
 def index(articles: list[Article], cfg: Config, tax: Taxonomy,
           now: datetime | None = None) -> tuple[Site, list[Problem]]:
     """Build the whole-site model. Deterministic: the same articles give the same Site."""
-    problems: list[Problem] = []
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
-    if now is not None:
-        for a in ordered:
-            if a.date - now > timedelta(days=cfg.future_date_days):
-                problems.append(Problem(a.id, None, "warning", "date-future",
-                                        f"date {a.date.date().isoformat()} is in the future "
-                                        "(kept)"))
+    problems = _future_dates(ordered, cfg, now) if now is not None else []
     ordered, slug_problems = _unique_slugs(ordered, cfg)
     problems += slug_problems
-
     duplicates, duplicate_of = find_duplicates(ordered, cfg.duplicates)
     canonical = tuple(a for a in ordered if a.id not in duplicate_of)
-    by_id = {a.id: a for a in ordered}
+    terms, empty = _terms(canonical, tax)
+    years, months = _archives(canonical, cfg)
+    site = Site(
+        articles=canonical,
+        by_id={a.id: a for a in ordered},
+        terms=terms,
+        empty_terms=empty,
+        sources=_sources(canonical),
+        years=years,
+        months=months,
+        duplicates=duplicates,
+        duplicate_of=duplicate_of,
+        related=_related(canonical, terms),
+        neighbours=_neighbours(canonical),
+    )
+    return site, problems
 
+
+def _future_dates(ordered: list[Article], cfg: Config, now: datetime) -> list[Problem]:
+    """Articles dated further ahead than `future_date_days`: kept, and reported."""
+    limit = timedelta(days=cfg.future_date_days)
+    return [Problem(a.id, None, "warning", "date-future",
+                    f"date {a.date.date().isoformat()} is in the future (kept)")
+            for a in ordered if a.date - now > limit]
+
+
+def _terms(canonical: tuple[Article, ...], tax: Taxonomy
+           ) -> tuple[dict[str, dict[str, Term]], dict[str, tuple[str, ...]]]:
+    """kind → slug → Term for the terms with articles (newest first), and the empty ones."""
     terms: dict[str, dict[str, Term]] = {}
     empty: dict[str, tuple[str, ...]] = {}
     for kind in KINDS:
@@ -46,34 +66,30 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
         terms[kind] = {slug: Term(kind, slug, e.zh, e.en, tuple(members[slug]))
                        for slug, e in entries.items() if members.get(slug)}
         empty[kind] = tuple(slug for slug in entries if not members.get(slug))
+    return terms, empty
 
+
+def _sources(canonical: tuple[Article, ...]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """source slug → (the name as first seen, article ids newest first), sorted by slug."""
     sources: dict[str, tuple[str, list[str]]] = {}
     for a in canonical:
         if a.source:
-            slug = textutil.source_slug(a.source)
-            name, ids = sources.setdefault(slug, (a.source, []))
+            name, ids = sources.setdefault(textutil.source_slug(a.source), (a.source, []))
             ids.append(a.id)
+    return {slug: (name, tuple(ids)) for slug, (name, ids) in sorted(sources.items())}
+
+
+def _archives(canonical: tuple[Article, ...], cfg: Config
+              ) -> tuple[dict[int, tuple[str, ...]], dict[tuple[int, int], tuple[str, ...]]]:
+    """Article ids by year and by (year, month) in the site's time zone, newest first."""
     years: dict[int, list[str]] = defaultdict(list)
     months: dict[tuple[int, int], list[str]] = defaultdict(list)
     for a in canonical:
         local = a.date.astimezone(cfg.tz)
         years[local.year].append(a.id)
         months[(local.year, local.month)].append(a.id)
-
-    site = Site(
-        articles=canonical,
-        by_id=by_id,
-        terms=terms,
-        empty_terms=empty,
-        sources={slug: (name, tuple(ids)) for slug, (name, ids) in sorted(sources.items())},
-        years={y: tuple(ids) for y, ids in sorted(years.items(), reverse=True)},
-        months={m: tuple(ids) for m, ids in sorted(months.items(), reverse=True)},
-        duplicates=duplicates,
-        duplicate_of=duplicate_of,
-        related=_related(canonical, terms),
-        neighbours=_neighbours(canonical),
-    )
-    return site, problems
+    return ({y: tuple(ids) for y, ids in sorted(years.items(), reverse=True)},
+            {m: tuple(ids) for m, ids in sorted(months.items(), reverse=True)})
 
 
 def future_until(articles: list[Article], cfg: Config, now: datetime) -> datetime | None:

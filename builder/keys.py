@@ -7,7 +7,8 @@ they cannot disagree about what changed:
 - the `article_cache` key: the settings the per-article stages read and the builder's code;
   a different one empties the article cache (a different taxonomy does not: the core re-tags);
 - the `page` key of each output file: equal to the key the manifest recorded → not rendered;
-- the preview's `signature`s of the taxonomy and theme folders: equal → not reloaded.
+- the preview's `signature`s of the taxonomy and theme folders: equal → not reloaded;
+- the taxonomy's `content` key, kept with each cached article: different → re-tagged.
 """
 
 from __future__ import annotations
@@ -82,6 +83,14 @@ def fingerprint(cfg: Config, content: list[Stat], theme_folders: Iterable[Path],
     return _digest(code_version(), repr(cfg), search,
                    [tree(f) for f in (cfg.path("taxonomy_dir"), *theme_folders)], content,
                    size=20)
+
+
+def content(parts: Iterable[bytes]) -> str:
+    """The bytes of some files, in order (the taxonomy's: `Taxonomy.key`)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()[:16]
 
 
 def files(paths: Iterable[tuple[str, Path]]) -> str:

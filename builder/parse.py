@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import replace
-from datetime import datetime
 from pathlib import PurePosixPath
 
 from . import dates, frontmatter, textutil
@@ -289,6 +288,3 @@ def _meta_from_plain(meta: Meta, body: str, path: str) -> Meta:
             authors = [link.group(1) if link else value]
     return replace(meta, source_url=source_url, authors=tuple(a[:100] for a in authors if a))
 
-
-def file_date(path: str, cfg: Config) -> datetime | None:
-    return dates.find_date_in_name(PurePosixPath(path).name, cfg.tz)

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from . import matching, scoring, selecting
+from . import keys, matching, scoring, selecting
 from .config import TaggingConfig
 from .matching import exact_case as _exact_case
 from .matching import key as _key
@@ -60,7 +59,8 @@ class Taxonomy:
     entries: dict[str, dict[str, Entry]]
     """kind → slug → Entry, in file order."""
     key: str
-    """Hash of the taxonomy files: the cache key part."""
+    """Hash of the taxonomy files (`keys.content`): a cached article tagged with another key
+    is tagged again."""
     matcher: matching.Matcher | None = field(repr=False, compare=False, default=None)
     """The compiled aliases (matching.compile_entries)."""
 
@@ -73,18 +73,12 @@ class Taxonomy:
 
 # --- loading -------------------------------------------------------------------------------
 
-class TaxonomyError(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
-        self.problems = problems
-
-
 def load(folder: Path) -> tuple[Taxonomy, list[Problem]]:
     """Read companies.yaml and themes.yaml; every problem names the file, line and entry."""
     problems: list[Problem] = []
     entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
     lines: dict[str, dict[str, int]] = {k: {} for k in KINDS}
-    digest = hashlib.sha256()
+    raws: list[bytes] = []
     for kind in KINDS:
         path = folder / FILES[kind]
         try:
@@ -93,7 +87,7 @@ def load(folder: Path) -> tuple[Taxonomy, list[Problem]]:
             problems.append(Problem(str(path), None, "warning", "taxonomy-missing",
                                     f"no {FILES[kind]}: no {LISTS[kind]} will be tagged"))
             continue
-        digest.update(raw)
+        raws.append(raw)
         entries[kind] = _load_kind(kind, raw, str(path), problems)
         lines[kind] = _slug_lines(raw.decode("utf-8-sig", "replace"))
     problems += _check_aliases(entries, folder, lines)
@@ -113,7 +107,7 @@ def load(folder: Path) -> tuple[Taxonomy, list[Problem]]:
                 problems.append(Problem(str(folder / FILES["theme"]), lines["theme"].get(slug),
                                         "error", "taxonomy-entry",
                                         f"`{slug}`: unknown theme {theme!r} in `policy_of`"))
-    tax = Taxonomy(entries, digest.hexdigest()[:16])
+    tax = Taxonomy(entries, keys.content(raws))
     return tax.compiled(), problems
 
 

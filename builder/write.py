@@ -60,6 +60,10 @@ def manifest_files(state: Path) -> list[str]:
 
 
 class Writer:
+    """One build's writes into `output`: `current` (a page whose key the manifest holds is
+    kept), `add` (stage a rendered page), then `commit` (move into place, remove stale files,
+    save the manifest) or `abort`."""
+
     def __init__(self, output: Path, state: Path):
         self.output = output.resolve()
         self.state = state

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import articles, fingerprint, index, keys, pool, render, search, urls
+from . import articles, fingerprint, index, keys, pool, render, search, taxonomy, urls
 from .config import Config
 from .model import BuildResult, Problem, Site
 from .progress import Clock
@@ -87,11 +87,11 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
         if isinstance(written, Problem):
             return BuildResult.failure([*problems, written], clock.marks, output)
         cache.save()
+        if search_index and (written.changed or not search_current(output, state)):
+            problems += _index_search(cfg, tax, output, state, site, cache)
+            clock("search")
     finally:
         session.release(cache)
-    if search_index and (written.changed or not search_current(output, state)):
-        problems += _index_search(output, state, site)
-        clock("search")
 
     result = BuildResult(
         written=written.written, unchanged=written.unchanged, removed=written.removed,
@@ -185,10 +185,11 @@ def _render_and_write(renderer: render.Renderer, writer: Writer, state: Path, jo
     return Written(written, writer.unchanged, removed)
 
 
-def _index_search(output: Path, state: Path, site: Site) -> list[Problem]:
-    """Index the written site for search; note what the index holds, so that the next build
+def _index_search(cfg: Config, tax: taxonomy.Taxonomy, output: Path, state: Path, site: Site,
+                  bodies: render.Bodies) -> list[Problem]:
+    """Index the site's articles for search; note what the index holds, so that the next build
     knows whether it is still current (`state.search_current`)."""
-    problems = search.build_index(output, state)
+    problems = search.build_index(site, cfg, tax, output, body=lambda a: bodies.body(a.id))
     pages = search_pages(output)
     bundle = str(output / urls.out_folder(urls.search_bundle()))
     if problems:

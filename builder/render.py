@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import feeds, keys, textutil, urls
 from .config import Config
 from .model import KINDS, Article, Page, Site
+from .search import labels as search_labels
 from .taxonomy import Taxonomy
 
 KIND_TITLES = {"company": ("公司", "Companies"), "theme": ("主题", "Themes")}
@@ -144,10 +145,8 @@ class Renderer:
                 ("搜索 Search", urls.search(cfg)))],
             "css": self.href(urls.asset("style.css")),
             "favicon": self.href(urls.asset("favicon.svg")),
-            "search_js": self.href(urls.search_asset("pagefind-ui.js")),
-            "search_css": self.href(urls.search_asset("pagefind-ui.css")),
+            "search_js": self.href(urls.asset("search.js")),
             "search_bundle": self.href(urls.search_bundle()),
-            "site_js": self.href(urls.asset("site.js")),
             "home": self.href(urls.home()),
             "feed": self.href(urls.feed()),
             "search_url": self.href(urls.search(cfg)),
@@ -252,8 +251,9 @@ class Renderer:
                                                           for k in KINDS
                                                           for s, t in site.terms[k].items())),
                        self.topics_page)
-        yield self.job(urls.search(cfg), ("search",), partial(
-            self.render, "search", urls.search(cfg), "搜索 Search"))
+        words = search_labels(cfg.language)
+        yield self.job(urls.search(cfg), ("search", words["heading"]), partial(
+            self.render, "search", urls.search(cfg), words["heading"], labels=words))
         yield self.job(urls.not_found(), ("404",), partial(self.render, "404", urls.not_found(), "404"))
         yield self.feed(urls.home(), cfg.title, [a.id for a in site.articles])
         yield self.job(urls.api_articles(), ("api", tuple(

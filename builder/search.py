@@ -1,52 +1,409 @@
-"""The static search index: Pagefind's extended build (CJK segmentation) over written pages."""
+"""The search index: the Site's articles in bounded pieces, one Pagefind bundle each, merged in
+the browser; the taxonomy's names for the search page's term box.
+
+Output (`output/pagefind/`):
+  pieces.json          the bundles to load (the first is the primary, the rest are merged)
+  terms.json           every company and theme with an article: names, aliases, count, URL
+  p-<key>/             one Pagefind bundle per piece (its key: a hash of what it indexes)
+
+Every record is indexed in one language (Chinese: Pagefind's extended build segments it; Latin
+words pass through whole), so one search finds Chinese, English and German articles alike. A
+piece is a run of articles in path order cut where an article's path hashes to a boundary
+(content-defined, so adding one article changes one piece), at most MAX_PIECE long: Pagefind's
+memory stays bounded by the piece, and a build re-indexes only pieces whose key changed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import html
+import json
 import os
+import re
 import shutil
-import subprocess
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import astuple, dataclass
+from functools import cache
 from pathlib import Path
 
-from .model import Problem
+from . import pagefind, urls
+from .config import Config
+from .model import KINDS, Article, Problem, Site
+from .taxonomy import Taxonomy
 
-OUT = "pagefind"
+OUT = urls.out_folder(urls.search_bundle())
+"""The bundle folder in the output (`pagefind`)."""
+PIECES = "pieces.json"
+TERMS = "terms.json"
+FAILED = ".failed"
+"""Left in the bundle folder by a failed indexing: the next build indexes again."""
+FORMAT = 1
+"""Bump when the records change shape: every piece is indexed again."""
+LANGUAGE = "zh"
+MIN_PIECE, CUT_EVERY, MAX_PIECE = 100, 400, 1000
+"""A piece ends after an article whose path hash is 0 mod CUT_EVERY (once it has MIN_PIECE
+articles), or at MAX_PIECE: about 500 articles a piece."""
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+            "pagefind-modular-ui.css", "pagefind-highlight.js")
+"""Written by Pagefind into every bundle, unused by the search page (it has its own)."""
 
 
-def binary() -> list[str] | None:
-    """The Pagefind command: the extended binary shipped by the `pagefind[extended]` wheel."""
-    try:
-        from pagefind_bin_extended import get_executable  # type: ignore
+# -- the records ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the index holds of one article (the body is read only when its piece is built)."""
 
-        return [str(get_executable())]
-    except ImportError:
-        pass
-    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
-    return [found] if found else None
+    id: str
+    digest: str
+    url: str
+    title: str
+    date: str
+    """ISO date (yyyy-mm-dd) in the site's time zone."""
+    language: str
+    """zh, en, de…"""
+    companies: tuple[str, ...]
+    themes: tuple[str, ...]
+    names: tuple[str, ...]
+    """Every name and alias of every company and theme the article is filed under."""
 
 
-def build_index(output: Path, state: Path) -> list[Problem]:
-    """Index `output` into a fresh folder, then swap it in as `output/pagefind`."""
-    command = binary()
-    if command is None:
+def short_language(code: str, default: str) -> str:
+    return (code or default or LANGUAGE).split("-")[0].lower()
+
+
+def records(site: Site, cfg: Config, tax: Taxonomy) -> list[Record]:
+    """One record per article page (duplicates too: each has its own page), in path order."""
+    out = []
+    for a in sorted(site.by_id.values(), key=lambda a: a.id):
+        names: dict[str, None] = {}
+        filed: dict[str, list[str]] = {k: [] for k in KINDS}
+        for kind in KINDS:
+            for slug in a.terms(kind):
+                if slug not in site.terms[kind]:
+                    continue
+                entry = tax.entry(kind, slug)
+                filed[kind].append(entry.name(cfg.language) if entry else slug)
+                if entry:
+                    names.update(dict.fromkeys(n for n in (entry.zh, entry.en, *entry.aliases) if n))
+        local = a.date.astimezone(cfg.tz)
+        out.append(Record(a.id, a.digest or a.id, urls.href(cfg, urls.article(cfg, a)), a.title,
+                          local.date().isoformat(), short_language(a.language, cfg.language),
+                          tuple(filed["company"]), tuple(filed["theme"]), tuple(names)))
+    return out
+
+
+def plan(recs: list[Record], low: int = MIN_PIECE, every: int = CUT_EVERY,
+         high: int = MAX_PIECE) -> list[list[Record]]:
+    """Records (in path order) → pieces: cut after a record whose path hashes to 0 mod
+    `every` once the piece has `low` records, or when it has `high`."""
+    pieces: list[list[Record]] = []
+    current: list[Record] = []
+    for r in recs:
+        current.append(r)
+        if len(current) >= high or (len(current) >= low and _boundary(r.id, every)):
+            pieces.append(current)
+            current = []
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _boundary(path: str, every: int) -> bool:
+    h = hashlib.blake2b(path.encode(), digest_size=8).digest()
+    return int.from_bytes(h, "big") % every == 0
+
+
+def piece_key(piece: list[Record], salt: str) -> str:
+    """Equal keys index equal bytes: the records, the engine and format, and `salt` (the code
+    and settings that make an article's text from its digest)."""
+    h = hashlib.blake2b(digest_size=10)
+    h.update(repr((FORMAT, pagefind.VERSION, LANGUAGE, salt)).encode())
+    for r in piece:
+        h.update(repr(astuple(r)).encode())
+    return h.hexdigest()
+
+
+# -- the text -------------------------------------------------------------------------------
+_BLOCK = re.compile(r"<(?:br|/?(?:p|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|figure|"
+                    r"figcaption|section|article|dd|dt|dl|hr|img))\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"[ \t\r\f\v]+")
+_LINES = re.compile(r"\s*\n\s*")
+
+
+def plain_text(body: str) -> str:
+    """Sanitised body HTML → text: blocks become line breaks, inline tags vanish (so
+    `<b>宁德</b>时代` stays one word)."""
+    text = html.unescape(_TAG.sub("", _BLOCK.sub("\n", body)))
+    return _LINES.sub("\n", _SPACE.sub(" ", text)).strip()
+
+
+def content(r: Record, body: str) -> str:
+    """The indexed text: title, body, and the other names of the article's companies and
+    themes (so "CATL" finds an article that only says 宁德时代)."""
+    parts = [r.title, plain_text(body)]
+    seen = "\n".join(parts).casefold()
+    # only names the text does not already contain (nor a longer form of one it contains): the
+    # excerpt then shows the article's own words, and this line only when a name matched
+    names = [n.casefold() for n in r.names]
+    present = [n for n in names if n in seen]
+    extra = [n for n, folded in zip(r.names, names, strict=True)
+             if folded not in seen and not any(p in folded for p in present)]
+    if extra:
+        parts.append(" · ".join(extra))
+    return "\n".join(p for p in parts if p)
+
+
+# -- building -------------------------------------------------------------------------------
+class SearchFailed(Exception):
+    pass
+
+
+@cache
+def _engine_version(binary: str) -> str:
+    return pagefind.installed_version(binary)
+
+
+def build_index(site: Site, cfg: Config, tax: Taxonomy, output: Path,
+                body: Callable[[Article], str]) -> list[Problem]:
+    """Index the site's articles into `output/pagefind`: pieces whose key is unchanged are
+    kept, the others indexed and verified; `pieces.json` is replaced only when every piece is
+    in place, so a failure leaves the previous index working (and marked for another try)."""
+    root = output / OUT
+    binary = pagefind.executable()
+    if binary is None:
         return [Problem(str(output), None, "warning", "search-unavailable",
                         "Pagefind is not installed; the search page will not work",
-                        "pip install 'pagefind[extended]'")]
-    fresh = state / "pagefind-new"
-    shutil.rmtree(fresh, ignore_errors=True)
-    run = subprocess.run(
-        [*command, "--site", str(output), "--output-path", str(fresh), "--quiet"],
-        capture_output=True, text=True, env={**os.environ, "PAGEFIND_SITE": str(output)},
-        timeout=1800)
-    if run.returncode != 0 or not fresh.is_dir():
-        detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
-        return [Problem(str(output), None, "warning", "search-failed",
-                        f"Pagefind failed ({run.returncode}): {detail[0][:200]}")]
-    target = output / OUT
-    old = state / "pagefind-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(fresh, target)
-    shutil.rmtree(old, ignore_errors=True)
+                        f"pip install 'pagefind[extended]=={pagefind.VERSION}'")]
+    found = _engine_version(binary)
+    if found != pagefind.VERSION:
+        return [_fail(root, f"Pagefind {found} is installed; search needs {pagefind.VERSION} "
+                      "(1.5 segments Chinese differently when indexing and when searching, "
+                      "so most Chinese words are not found)",
+                      f"pip install 'pagefind[extended]=={pagefind.VERSION}'")]
+    try:
+        from .cache import code_version
+
+        salt = f"{code_version()}:{cfg.process_key}:{cfg.language}"
+        recs = records(site, cfg, tax)
+        by_id = site.by_id
+        root.mkdir(parents=True, exist_ok=True)
+        listed, todo = [], []
+        for piece in plan(recs, MIN_PIECE, CUT_EVERY, MAX_PIECE):
+            name = "p-" + piece_key(piece, salt)
+            if verify_piece(root / name, len(piece)) is not None:  # new, changed or damaged
+                todo.append((name, piece))
+            listed.append({"path": name, "pages": len(piece)})
+        _index_pieces(binary, todo, lambda r: body(by_id[r.id]), root)
+        _write_json(root / TERMS, terms(site, cfg, tax))
+        manifest = {"engine": pagefind.VERSION, "format": FORMAT, "language": LANGUAGE,
+                    "pages": len(recs), "pieces": listed}
+        problem = verify(root, manifest, len(recs))
+        if problem:
+            raise SearchFailed(problem)
+        _write_json(root / PIECES, manifest)
+    except (SearchFailed, pagefind.PagefindError, OSError, LookupError) as exc:
+        return [_fail(root, f"search index not built: {exc}; the previous index was kept")]
+    _remove_stale(root, {p["path"] for p in listed} | {PIECES, TERMS})
     return []
 
+
+def _index_pieces(binary: str, todo: list[tuple[str, list[Record]]],
+                  body: Callable[[Record], str], root: Path, workers: int | None = None) -> None:
+    """Index pieces on every core, each into its own Pagefind service (a process) driven by a
+    thread. Bodies are read here, in this thread (the article cache's connection is not shared
+    between threads), a batch of `workers` pieces at a time, so memory holds at most that many
+    pieces' text."""
+    workers = max(1, min(len(todo), workers or os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        for start in range(0, len(todo), workers):
+            futures = [pool.submit(_index_piece, binary, [(r, content(r, body(r))) for r in piece],
+                                   root, name) for name, piece in todo[start:start + workers]]
+            for future in futures:
+                future.result()
+
+
+def _index_piece(binary: str, piece: list[tuple[Record, str]], root: Path, name: str) -> None:
+    """Index one piece ((record, text) pairs) into `root/.tmp-name`, verify it, then move it
+    to `root/name`."""
+    tmp = root / f".tmp-{name}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    with pagefind.Service(binary) as service:
+        index = service.new_index({"force_language": LANGUAGE})
+        for r, text in piece:
+            filters = {"company": list(r.companies), "theme": list(r.themes),
+                       "year": [r.date[:4]], "language": [r.language]}
+            service.add_record(index, url=r.url, content=text, language=LANGUAGE,
+                               meta={"title": r.title, "date": r.date, "lang": r.language},
+                               filters={k: v for k, v in filters.items() if v},
+                               sort={"date": r.date})
+        files = service.files(index)
+    for rel, data in sorted(files):
+        if rel in UI_FILES:
+            continue
+        path = tmp / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    problem = verify_piece(tmp, len(piece))
+    if problem:
+        raise SearchFailed(f"piece {name}: {problem}")
+    target = root / name
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(tmp, target)
+
+
+def terms(site: Site, cfg: Config, tax: Taxonomy) -> list[dict]:
+    """The term box's data: every company and theme with an article, most articles first."""
+    out = []
+    for kind in KINDS:
+        for slug, term in sorted(site.terms[kind].items(),
+                                 key=lambda kv: (-len(kv[1].article_ids), kv[0])):
+            entry = tax.entry(kind, slug)
+            zh, en = (entry.zh, entry.en) if entry else (term.name_zh, term.name_en)
+            names = [n for n in (zh, en, *(entry.aliases if entry else ())) if n]
+            first, second = (zh or en, en) if cfg.language.startswith("zh") else (en or zh, zh)
+            out.append({"kind": kind, "slug": slug, "name": first,
+                        "other": second if second != first else "",
+                        "names": list(dict.fromkeys(names)), "count": len(term.article_ids),
+                        "url": urls.href(cfg, urls.term(cfg, kind, slug))})
+    return out
+
+
+# -- verifying ------------------------------------------------------------------------------
+def verify_piece(folder: Path, pages: int) -> str | None:
+    """None when `folder` is a complete bundle of `pages` pages, else what is wrong."""
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"no readable pagefind-entry.json ({type(exc).__name__})"
+    languages = entry.get("languages") if isinstance(entry, dict) else None
+    if entry.get("version") != pagefind.VERSION or not isinstance(languages, dict) or \
+            list(languages) != [LANGUAGE]:
+        return f"unexpected entry file {str(entry)[:120]}"
+    index = languages[LANGUAGE]
+    if index.get("page_count") != pages:
+        return f"{index.get('page_count')} pages indexed, {pages} expected"
+    if not (folder / f"pagefind.{index.get('hash')}.pf_meta").is_file():
+        return "its metadata file is missing"
+    for needed in ("pagefind.js", "wasm.unknown.pagefind"):
+        if not (folder / needed).is_file():
+            return f"{needed} is missing"
+    try:
+        fragments = sum(1 for _ in os.scandir(folder / "fragment"))
+    except OSError:
+        fragments = 0
+    if fragments != pages:
+        return f"{fragments} fragments for {pages} pages"
+    return None
+
+
+def verify(root: Path, manifest: dict, pages: int) -> str | None:
+    """The whole index: every listed piece complete, and as many pages as articles."""
+    if sum(p["pages"] for p in manifest["pieces"]) != pages:
+        return f"the pieces hold {sum(p['pages'] for p in manifest['pieces'])} pages, not {pages}"
+    for p in manifest["pieces"]:
+        problem = verify_piece(root / p["path"], p["pages"])
+        if problem:
+            return f"piece {p['path']}: {problem}"
+    return None
+
+
+def indexed_pages(output: Path) -> int | None:
+    """The pages the search index in `output` holds (its `pieces.json`), or None when there is
+    no complete index: missing, unreadable, or marked failed (to be built again)."""
+    root = output / OUT
+    if (root / FAILED).exists():
+        return None
+    try:
+        manifest = json.loads((root / PIECES).read_text(encoding="utf-8"))
+        return int(manifest["pages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def ready(output: Path) -> bool:
+    """Whether the output has a complete search index (none left to retry)."""
+    return indexed_pages(output) is not None
+
+
+# -- files ----------------------------------------------------------------------------------
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _fail(root: Path, message: str, hint: str = "") -> Problem:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / FAILED).write_text(message + "\n", encoding="utf-8")
+    except OSError:
+        pass
+    return Problem(str(root), None, "error", "search-failed", message, hint)
+
+
+def _remove_stale(root: Path, keep: Iterable[str]) -> None:
+    """Drop what the current index does not use and this tool wrote: old pieces, temporary
+    folders, the failure mark, the files of an index written by an older version (Pagefind's
+    own layout). Anything else in the folder is left alone."""
+    keep = set(keep)
+    ours_dirs = re.compile(r"^(p-[0-9a-f]+|\.tmp-p-[0-9a-f]+|index|fragment|filter)$")
+    ours_files = re.compile(r"^(\.failed|\..+\.tmp|pagefind[\w.-]*|wasm\.[\w-]+\.pagefind)$")
+    for entry in os.scandir(root):
+        if entry.name in keep:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if ours_dirs.match(entry.name):
+                shutil.rmtree(entry.path, ignore_errors=True)
+        elif ours_files.match(entry.name):
+            os.unlink(entry.path)
+
+
+# -- the search page's words ----------------------------------------------------------------
+CATALOG: dict[str, tuple[str, str, str]] = {
+    # key: (Chinese, English, German)
+    "heading": ("搜索", "Search", "Suche"),
+    "intro": ("一次搜索中文、英文和德文的全部文章；输入公司或主题的任何名称可直达其页面。",
+              "One search over every article in Chinese, English and German; type any name of a "
+              "company or theme to reach its page.",
+              "Eine Suche über alle Artikel auf Chinesisch, Englisch und Deutsch; jeder Name "
+              "eines Unternehmens oder Themas führt zu seiner Seite."),
+    "label": ("关键词", "Search terms", "Suchbegriffe"),
+    "placeholder": ("文章、公司、主题…", "Articles, companies, themes…",
+                    "Artikel, Unternehmen, Themen…"),
+    "submit": ("搜索", "Search", "Suchen"),
+    "company": ("公司", "Company", "Unternehmen"),
+    "theme": ("主题", "Theme", "Thema"),
+    "year": ("年份", "Year", "Jahr"),
+    "language": ("语言", "Language", "Sprache"),
+    "kind_company": ("公司", "Company", "Unternehmen"),
+    "kind_theme": ("主题", "Theme", "Thema"),
+    "lang_zh": ("中文", "Chinese", "Chinesisch"),
+    "lang_en": ("英文", "English", "Englisch"),
+    "lang_de": ("德文", "German", "Deutsch"),
+    "articles": ("{n} 篇文章", "{n} articles", "{n} Artikel"),
+    "results": ("找到 {n} 篇文章", "{n} articles found", "{n} Artikel gefunden"),
+    "no_results": ("没有找到“{n}”", "Nothing found for “{n}”", "Nichts gefunden für „{n}“"),
+    "more": ("显示更多", "Show more", "Mehr anzeigen"),
+    "filters": ("筛选", "Filters", "Filter"),
+    "searching": ("正在搜索…", "Searching…", "Suche läuft…"),
+    "empty": ("档案中还没有文章。", "The archive has no articles yet.",
+              "Das Archiv enthält noch keine Artikel."),
+    "failed": ("搜索索引无法加载。", "The search index could not be loaded.",
+               "Der Suchindex konnte nicht geladen werden."),
+    "noscript": ("搜索需要 JavaScript。", "Search needs JavaScript.", "Die Suche braucht JavaScript."),
+}
+"""Every word the search page shows, in the three interface languages."""
+
+
+def labels(language: str) -> dict[str, str]:
+    """The search page's words for an interface language. A Chinese site shows Chinese and
+    English side by side, as the rest of its interface does."""
+    code = short_language(language, LANGUAGE)
+    if code == "zh":
+        return {key: f"{zh}{' ' if len(zh) <= 4 or zh.endswith('。') else ' · '}{en}"
+                for key, (zh, en, _) in CATALOG.items()}
+    column = 2 if code == "de" else 1
+    return {key: words[column] for key, words in CATALOG.items()}

@@ -21,12 +21,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import report, search, urls
+from . import report, urls
 from .build import run
 from .config import Config, ConfigError, load
 from .model import BuildResult
 from .session import PreviewSession
-from .state import OutputLock, note_search, search_pages, state_dir
+from .state import state_dir
 
 RELOAD_PATH = "/__green_archive/events"
 SCRIPT_PATH = "/__green_archive/reload.js"
@@ -262,15 +262,12 @@ class SearchIndexer:
                 if cfg is None:
                     self.running = False
                     return
-            output, folder = cfg.path("output_dir"), state_dir(cfg)
-            with OutputLock(folder) as lock:  # never while a build writes the output
-                lock.acquire(wait=3600)
-                problems = search.build_index(output, folder)
-                pages = search_pages(output)
-                if not problems and pages is not None:
-                    note_search(folder, pages)
-            for p in problems:
-                self.say(report.line(p))
+            # A build with search: it takes the output's lock (never while a build writes),
+            # finds every page current and indexes only the pieces of the archive that changed.
+            result = run(cfg, search_index=True, wait=3600)
+            for p in result.problems:
+                if p.code.startswith("search") or p.severity == "error":
+                    self.say(report.line(p))
 
 
 def watch_paths(cfg: Config, config_path: Path) -> list[Path]:

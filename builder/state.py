@@ -239,7 +239,6 @@ def _alive(pid: int) -> bool:
 
 # -- the search index ----------------------------------------------------------------------
 SEARCH_STAMP = "search.json"
-SEARCH_ENTRY = "pagefind/pagefind-entry.json"
 
 
 def _manifest_digest(state: Path) -> str:
@@ -252,14 +251,11 @@ def _manifest_digest(state: Path) -> str:
 
 
 def search_pages(output: Path) -> int | None:
-    """The pages the search index in `output` holds (its entry file's page counts), or None
-    when the index is missing or its entry file does not parse."""
-    try:
-        entry = json.loads((output / SEARCH_ENTRY).read_text(encoding="utf-8"))
-        counts = [int(lang["page_count"]) for lang in entry["languages"].values()]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    return sum(counts) if counts else None
+    """The pages the search index in `output` holds, or None when it is missing, unreadable
+    or marked failed (`search.indexed_pages`)."""
+    from .search import indexed_pages
+
+    return indexed_pages(output)
 
 
 def note_search(state: Path, pages: int) -> None:

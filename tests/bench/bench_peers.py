@@ -69,7 +69,8 @@ EDIT_SENTENCE = ("\n<p>基准测试追加的一句话：储能与光伏项目持
 
 COLUMNS = ("tool", "version", "N", "phase", "rep", "wall_s", "user_s", "sys_s", "cpu_s",
            "peak_rss_MiB", "tree_rss_MiB", "tree_pss_MiB", "max1_rss_MiB", "procs",
-           "html_files", "all_files", "peer_html", "exit", "when", "other_cpu_s", "note")
+           "html_files", "all_files", "peer_html", "exit", "when", "other_cpu_s", "note",
+           "search_s", "search_rss_MiB", "search_pss_MiB")
 
 
 # --- process-tree measurement --------------------------------------------------------------
@@ -118,25 +119,41 @@ def _rss_pss(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", "rb") as f:
+            return f.read().decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
 class TreePoller(threading.Thread):
-    """Sums RSS and PSS over the process tree under `root` every `interval` seconds."""
+    """Sums RSS and PSS over the process tree under `root` every `interval` seconds. The
+    search step's peak (`search_rss`/`search_pss`) is the same sum taken only while a
+    Pagefind process is in the tree: the builder holding the site plus the indexer."""
 
     def __init__(self, root: int, interval: float = 0.05):
         super().__init__(daemon=True)
         self.root, self.interval = root, interval
         self.stop = threading.Event()
         self.peak_rss = self.peak_pss = 0
+        self.search_rss = self.search_pss = 0
         self.max_procs = 0
 
     def run(self) -> None:
         while not self.stop.is_set():
             rss = pss = 0
             pids = _tree(self.root)
+            indexing = False
             for pid in pids:
                 r, p = _rss_pss(pid)
                 rss, pss = rss + r, pss + p
+                indexing = indexing or _comm(pid).startswith("pagefind")
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, pss)
+            if indexing:
+                self.search_rss = max(self.search_rss, rss)
+                self.search_pss = max(self.search_pss, pss)
             self.max_procs = max(self.max_procs, len(pids))
             self.stop.wait(self.interval)
 
@@ -164,6 +181,8 @@ class Run:
     exit: int
     other_cpu: float
     note: str = ""
+    search_rss: float = 0.0  # MiB, tree sum while a Pagefind process ran (0: none ran)
+    search_pss: float = 0.0
 
     @property
     def cpu(self) -> float:
@@ -200,7 +219,8 @@ def measure(cmd: list[str], cwd: Path, log: Path, env: dict | None = None,
     cpu = ru.ru_utime + ru.ru_stime
     other = max(0.0, (b1 - b0) / HZ - cpu)
     return Run((t1 - t0) / 1e9, ru.ru_utime, ru.ru_stime, max(tree_rss, max1), tree_rss,
-               tree_pss, max1, poller.max_procs, code, other, note)
+               tree_pss, max1, poller.max_procs, code, other, note,
+               poller.search_rss / mib, poller.search_pss / mib)
 
 
 def _kill_group(pid: int) -> None:
@@ -593,7 +613,7 @@ class Bench:
 
     def record(self, tool_name: str, version: str, n: int | str, phase: str, rep: int | str,
                run: Run, html: int | str = "-", peer_html: int | str = "-",
-               note: str = "", files: int | str = "-") -> dict:
+               note: str = "", files: int | str = "-", search_s: float | None = None) -> dict:
         row = {"tool": tool_name, "version": version, "N": n, "phase": phase, "rep": rep,
                "wall_s": f"{run.wall:.3f}", "user_s": f"{run.user:.2f}",
                "sys_s": f"{run.sys:.2f}", "cpu_s": f"{run.cpu:.2f}",
@@ -603,7 +623,10 @@ class Bench:
                "peer_html": peer_html,
                "exit": run.exit, "when": dt.datetime.now(dt.UTC).strftime("%FT%TZ"),
                "other_cpu_s": f"{run.other_cpu:.1f}",
-               "note": "; ".join(x for x in (run.note, note) if x)}
+               "note": "; ".join(x for x in (run.note, note) if x),
+               "search_s": f"{search_s:.2f}" if search_s is not None else "-",
+               "search_rss_MiB": f"{run.search_rss:.0f}" if run.search_rss else "-",
+               "search_pss_MiB": f"{run.search_pss:.0f}" if run.search_pss else "-"}
         self.rows.append(row)
         with open(self.tsv, "a", encoding="utf-8") as f:
             f.write("\t".join(str(row[c]) for c in COLUMNS) + "\n")
@@ -627,12 +650,15 @@ class Bench:
         tax_before = taxonomy_hash(self.taxonomy) if isinstance(tool, GreenArchive) else None
         run = measure(tool.command(), tool.site_dir, log, tool.env(), self.args.timeout)
         notes = []
+        search_s = None
         html, files = count_files(tool.out_dir()) if tool.out_dir().is_dir() else (0, 0)
         if run.exit != 0:
             tail = log.read_text(errors="replace").strip().splitlines()[-3:]
             notes.append(f"FAILED (exit {run.exit}), log {log}: " + " | ".join(tail)[-300:])
         if isinstance(tool, GreenArchive):
             rep_json = tool.read_report()
+            if rep_json and getattr(tool, "search", False):
+                search_s = (rep_json.get("timings") or {}).get("search")
             if rep_json:
                 notes.append(f"written {rep_json.get('written')}, reused "
                              f"{rep_json.get('reused')}/{rep_json.get('articles')}")
@@ -646,7 +672,7 @@ class Bench:
             notes.append(f"expected {tool.expected_html()} html files")
         name = tool.name + ("+search" if getattr(tool, "search", False) else "")
         return self.record(name, self.version(tool), tool.n, phase, rep, run, html,
-                           tool.expected_html(), "; ".join(notes), files)
+                           tool.expected_html(), "; ".join(notes), files, search_s)
 
     def warmup(self, tool: Tool) -> None:
         tool.clean(self.trash)
@@ -841,6 +867,27 @@ def summarise(all_rows: list[dict], head: str, notes: list[str]) -> str:
     hugo_lines = _issue_ratios(stats)
     if hugo_lines:
         lines += [""] + hugo_lines
+    searched = [r for r in rows if r["tool"] == "green-archive+search"
+                and r.get("search_s", "-") not in ("-", "", None)]
+    if searched:
+        lines.append("")
+        lines.append("Search step (green-archive with search): time from the build's own timings; "
+                     "peak = the process tree's sum while a Pagefind process ran (the builder "
+                     "holding the site + the indexer).")
+        lines.append("")
+        lines.append("| N | phase | runs | search step s (median) | peak RSS MiB | peak PSS MiB |")
+        lines.append("|---|---|---|---|---|---|")
+        by: dict[tuple, list[dict]] = {}
+        for r in searched:
+            by.setdefault((r["N"], r["phase"]), []).append(r)
+        for (n, phase), g in sorted(by.items(), key=lambda kv: (int(kv[0][0]), kv[0][1])):
+            peaks = [float(r["search_rss_MiB"]) for r in g if r["search_rss_MiB"] not in ("-", "")]
+            psss = [float(r["search_pss_MiB"]) for r in g if r["search_pss_MiB"] not in ("-", "")]
+            lines.append(f"| {n} | {phase} | {len(g)} | "
+                         f"{statistics.median(float(r['search_s']) for r in g):.2f} | "
+                         f"{max(peaks):.0f} | {max(psss):.0f} |" if peaks else
+                         f"| {n} | {phase} | {len(g)} | "
+                         f"{statistics.median(float(r['search_s']) for r in g):.2f} | – | – |")
     edits = {k: v for k, v in stats.items() if k[2] == "edit"}
     if edits:
         lines.append("")

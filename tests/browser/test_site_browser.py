@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from searchpage import DONE, all_results  # the search page marks itself done (data-state)
 
 pytestmark = pytest.mark.browser
 
@@ -45,9 +46,6 @@ EXTRA = {"companies": "/companies/", "themes": "/themes/", "sources": "/sources/
          "archive": "/archive/", "topics": "/topics/", "404": "/404.html"}
 # Failures the sandbox causes (no network): allowed only for URLs that are not ours.
 OFFLINE_ERRORS = ("net::ERR_NAME_NOT_RESOLVED", "net::ERR_INTERNET_DISCONNECTED")
-# Pagefind shows placeholder results (". . .") until each result's fragment has loaded.
-RESULTS_LOADED = """() => { const r = [...document.querySelectorAll('.pagefind-ui__result')];
-    return r.length > 0 && r.every(e => e.querySelector('.pagefind-ui__result-link')); }"""
 
 
 # -- the site -------------------------------------------------------------------------------
@@ -57,7 +55,7 @@ def build(content: Path, out: Path) -> dict:
                           "--output", str(out), "--quiet"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert (out / "pagefind" / "pagefind-ui.js").is_file(), (
+    assert (out / "pagefind" / "pieces.json").is_file(), (
         "the build made no search index: " + run.stdout + run.stderr)
     return json.loads((out / "api" / "articles.json").read_text(encoding="utf-8"))
 
@@ -184,7 +182,7 @@ class Console:
 
 def wait_ready(page, name: str):
     if name == "search":
-        page.wait_for_selector(".pagefind-ui__search-input", timeout=10_000)
+        page.wait_for_selector("#search-input", timeout=10_000)
 
 
 def shot(page, name: str):
@@ -248,7 +246,7 @@ def test_axe_no_serious_violations(site, pages, browser, axe_source, scheme):
         target = path + "?q=联想" if name == "search" else path
         page.goto(site.url(target), wait_until="load")
         if name == "search":
-            page.wait_for_function(RESULTS_LOADED, timeout=15_000)
+            page.wait_for_function(DONE, arg="联想", timeout=15_000)
         if scheme == "dark" and name in pages:
             shot(page, f"{name}-dark")
         page.add_script_tag(content=axe_source)
@@ -267,19 +265,14 @@ def test_axe_no_serious_violations(site, pages, browser, axe_source, scheme):
 
 
 def run_search(page, served: Served, term: str) -> list[dict]:
+    """Type `term` into the search page's field; every result ("more" clicked until gone)."""
     page.goto(served.url("/search/"), wait_until="load")
-    box = page.locator(".pagefind-ui__search-input")
+    box = page.locator("#search-input")
     box.wait_for(timeout=10_000)
     box.click()
     page.keyboard.type(term)
-    page.wait_for_function(
-        """term => { const m = document.querySelector('.pagefind-ui__message');
-                     return m && m.textContent.includes(term); }""", arg=term, timeout=15_000)
-    page.wait_for_function(RESULTS_LOADED, timeout=15_000)
-    return page.evaluate("""() => [...document.querySelectorAll('.pagefind-ui__result')].map(r => ({
-        title: r.querySelector('.pagefind-ui__result-title')?.innerText.trim() || '',
-        url: r.querySelector('.pagefind-ui__result-link')?.getAttribute('href') || '',
-        excerpt: r.querySelector('.pagefind-ui__result-excerpt')?.innerText || ''}))""")
+    page.wait_for_function(DONE, arg=term, timeout=15_000)
+    return all_results(page, term)
 
 
 def search_and_shoot(browser, site, term: str, name: str, widths=(1280,)):

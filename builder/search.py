@@ -27,7 +27,7 @@ from dataclasses import astuple, dataclass
 from functools import cache
 from pathlib import Path
 
-from . import pagefind, urls
+from . import keys, pagefind, urls
 from .config import Config
 from .model import KINDS, Article, Problem, Site
 from .taxonomy import Taxonomy
@@ -183,9 +183,7 @@ def build_index(site: Site, cfg: Config, tax: Taxonomy, output: Path,
                       "so most Chinese words are not found)",
                       f"pip install 'pagefind[extended]=={pagefind.VERSION}'")]
     try:
-        from .cache import code_version
-
-        salt = f"{code_version()}:{cfg.process_key}:{cfg.language}"
+        salt = f"{keys.article_cache(cfg)}:{cfg.language}"  # what makes a body's text
         recs = records(site, cfg, tax)
         by_id = site.by_id
         root.mkdir(parents=True, exist_ok=True)

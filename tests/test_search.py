@@ -63,12 +63,17 @@ def test_plain_text_keeps_words_whole():
 
 def test_records_carry_every_name_of_their_terms(tmp_path, tax):
     body = "宁德时代发布新一代储能电池。宁德时代表示，储能业务增长迅速。"
-    cfg = config.load(make_site(tmp_path, {"a.md": f"---\ntitle: 宁德时代储能\ndate: 2024-05-01\n---\n{body}"}))
-    from builder import index
-    from builder.build import load_articles
+    cfg = config.load(make_site(tmp_path, {"a.md": "x"}))
+    from datetime import UTC, datetime
 
-    articles, _, _, _ = load_articles(cfg, tax, None)
-    site, _ = index.index(articles, cfg, tax, None)
+    from conftest import source
+
+    from builder import index
+    from builder.process import process
+
+    done = process(source("a.md", f"---\ntitle: 宁德时代储能\ndate: 2024-05-01\n---\n{body}"), cfg, tax)
+    articles = [done.article]
+    site, _ = index.index(articles, cfg, tax, datetime(2025, 1, 1, tzinfo=UTC))
     (r,) = search.records(site, cfg, tax)
     assert "catl" in articles[0].terms("company")
     catl = tax.entry("company", "catl")

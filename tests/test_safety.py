@@ -596,8 +596,8 @@ def test_an_article_without_a_usable_date_is_built_as_undated(tmp_path):
         # the seed's shape: `Invalid Date`, and no date anywhere in the body
         "invalid.md": "---\ntitle: 宁德时代储能新闻\ndate: Invalid Date\nsource: 每日经济新闻\n"
                       "categories: [储能]\n---\n宁德时代发布新电池。到2036年1月1日，排放将减半。\n",
-        "nodate.md": "---\ntitle: No date at all\n---\nSolar power is growing. Emissions will "
-                     "fall by 2036-01-01, experts say.\n",
+        "nodate.md": "---\ntitle: Vestas wind turbines, no date at all\n---\nVestas builds wind "
+                     "turbines. Emissions will fall by 2036-01-01, experts say. Vestas.\n",
     }
     site = make_site(tmp_path, files)
     result = run(config.load(site))
@@ -615,7 +615,7 @@ def test_an_article_without_a_usable_date_is_built_as_undated(tmp_path):
     assert (out / undated_url.split("example.org/", 1)[1] / "index.html").is_file()
     # its own archive page, linked from the archive
     page = (out / "archive/undated/index.html").read_text("utf-8")
-    assert "宁德时代储能新闻" in page and "No date at all" in page and "有日期" not in page
+    assert "宁德时代储能新闻" in page and "no date at all" in page and "有日期" not in page
     assert 'href="/archive/undated/"' in (out / "archive/index.html").read_text("utf-8")
     assert not (out / "archive/1800").exists()
     # after dated articles in listings
@@ -624,8 +624,18 @@ def test_an_article_without_a_usable_date_is_built_as_undated(tmp_path):
     # not in date-ordered feeds
     for feed in out.rglob("feed.xml"):
         text = feed.read_text("utf-8")
-        assert "宁德时代储能新闻" not in text and "No date at all" not in text, feed
+        assert "宁德时代储能新闻" not in text and "no date at all" not in text, feed
     assert "有日期" in (out / "feed.xml").read_text("utf-8")
+    # a topic whose articles are all undated has no (forever empty) feed
+    members: dict[tuple[str, str], list[dict]] = {}
+    for a in api.values():
+        for kind in ("companies", "themes"):
+            for t in a[kind]:
+                members.setdefault((kind, t["slug"]), []).append(a)
+    for (kind, slug), articles in members.items():
+        assert (out / kind / slug / "feed.xml").is_file() == \
+            any(not a["undated"] for a in articles), (kind, slug)
+    assert ("companies", "vestas") in members and not (out / "companies/vestas/feed.xml").exists()
     assert_well_formed(out)
 
 
@@ -672,3 +682,18 @@ def test_an_article_url_pattern_cannot_claim_the_sites_own_paths(tmp_path):
     bad = make_site(tmp_path / "bad", {}, '[urls]\narticle = "/pagefind/{slug}/"\n')
     with pytest.raises(config.ConfigError, match="urls.article"):
         config.load(bad)
+
+
+def test_serving_on_a_busy_port_is_one_line(tmp_path):
+    import socket
+
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "builder", "serve", "--config", str(site),
+                               "--port", str(port), "--no-watch"], capture_output=True,
+                              text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"127.0.0.1:{port}: error listen-failed:" in done.stderr and "--port 0" in done.stderr

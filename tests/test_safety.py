@@ -142,30 +142,38 @@ def test_an_empty_or_new_folder_is_taken_and_marked(tmp_path):
         assert (out / MARKER).is_file() and (out / "index.html").is_file()
 
 
-@pytest.mark.parametrize("where", ["/", "home", "root", "content", "content/inner", "parent"])
+@pytest.mark.parametrize("where", ["/", "home", "root", "content", "parent", "taxonomy",
+                                   "theme"])
 def test_dangerous_output_folders_are_refused(tmp_path, where, monkeypatch):
     project = tmp_path / "project"
     site = make_site(project, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir()
     output = {"/": Path("/"), "home": tmp_path / "home", "root": project,
-              "content": project / "content", "content/inner": project / "content/inner",
-              "parent": tmp_path}[where]
+              "content": project / "content", "parent": tmp_path,
+              "taxonomy": ROOT / "content/taxonomy", "theme": ROOT / "themes/default/x"}[where]
     before = sorted(str(p) for p in project.rglob("*"))
     result = run(_with_output(site, output))
     assert not result.ok
-    assert result.problems[0].code in ("output-refused", "output-inside-content")
+    assert result.problems[0].code == "output-refused"
     assert sorted(str(p) for p in project.rglob("*")) == before
     assert not (output / MARKER).exists()
 
 
-def test_output_inside_the_project_is_never_read_as_content(tmp_path):
-    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")},
-                     'content_dir = "."\noutput_dir = "public"\n')
+def test_an_output_inside_the_content_folder_is_never_read_as_content(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body=""),
+                                "b.md": ARTICLE.format(title="二", m=1, d=2, body="")},
+                     'content_dir = "content"\noutput_dir = "content/public"\n'
+                     'cache_dir = "content/state"\n')
     cfg = config.load(site)
-    first = run(cfg)
-    # the output inside the content folder is refused, never read back as articles
-    assert not first.ok and first.problems[0].code == "output-inside-content"
+    counts = []
+    for _ in range(3):
+        result = run(cfg)
+        assert result.ok, result.problems
+        counts.append((result.articles, result.skipped))
+        (tmp_path / "content/b.md").touch()  # not a no-change build: everything is scanned
+    assert counts == [(2, 0)] * 3  # never 2 → 4 → 6: its own pages are not read back
+    assert (tmp_path / "content/public/index.html").is_file()
 
 
 def test_an_output_of_an_earlier_version_is_recognised(tmp_path):
@@ -679,6 +687,11 @@ def test_an_article_url_pattern_cannot_claim_the_sites_own_paths(tmp_path):
     assert_well_formed(out)
     again = run(cfg, now=None)
     assert again.ok and again.written == 0 and again.removed == 0  # nothing fights over a file
+    # articles inside a listing's folder (Jekyll's shape) are not renamed
+    nested = make_site(tmp_path / "nested", {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")},
+                       '[urls]\narticle = "/archive/{year}/{slug}/"\n')
+    result = run(config.load(nested))
+    assert result.ok and not [p for p in result.problems if p.code == "slug-reserved"]
     bad = make_site(tmp_path / "bad", {}, '[urls]\narticle = "/pagefind/{slug}/"\n')
     with pytest.raises(config.ConfigError, match="urls.article"):
         config.load(bad)
@@ -697,3 +710,21 @@ def test_serving_on_a_busy_port_is_one_line(tmp_path):
                               text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"127.0.0.1:{port}: error listen-failed:" in done.stderr and "--port 0" in done.stderr
+
+
+def test_a_full_disk_under_the_cache_is_one_problem_not_a_traceback(tmp_path, monkeypatch):
+    import sqlite3
+
+    from builder.cache import Cache
+
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+
+    def full(self):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Cache, "flush", full)
+    result = run(config.load(site))
+    assert not result.ok
+    [problem] = result.problems
+    assert problem.code == "state-failed" and problem.path.endswith("cache.sqlite")
+    assert "disk is full" in problem.message and "disk space" in problem.hint

@@ -427,13 +427,26 @@ def test_an_idle_connection_is_let_go(preview):
 
 # -- a commit that survives anything ----------------------------------------------------------
 def _tree(folder: Path) -> dict[str, bytes]:
-    """Every file of an output (the search bundle by name only: its chunk names are hashes)."""
+    """Every file of an output; the search bundle as the pages it holds (Pagefind names its
+    files by hashes that differ from one run to the next even for the same pages)."""
     out = {}
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            rel = path.relative_to(folder).as_posix()
-            out[rel] = b"" if rel.startswith("pagefind/") else path.read_bytes()
+        if path.is_file() and not path.relative_to(folder).as_posix().startswith("pagefind/"):
+            out[path.relative_to(folder).as_posix()] = path.read_bytes()
+    if (folder / "pagefind").is_dir():
+        out["pagefind (records)"] = repr(_search_records(folder)).encode()
     return out
+
+
+def _search_records(folder: Path) -> list[tuple[str, str]]:
+    """(url, text) of every page the search index holds, from its gzipped fragments."""
+    import gzip
+
+    records = []
+    for fragment in (folder / "pagefind").rglob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        records.append((data["url"], data["content"].replace("\u200b", "")))
+    return sorted(records)
 
 
 def _clean_build(site: Path, tmp: Path, name: str, **kw) -> dict[str, bytes]:

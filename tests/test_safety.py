@@ -674,7 +674,8 @@ def test_an_article_without_a_usable_date_is_built_as_undated(tmp_path):
 def test_the_body_date_fallback_takes_only_publication_lines(tmp_path, body, path, expected):
     cfg = config.load(make_site(tmp_path, {}))
     tax, _ = taxonomy.load(ROOT / "content/taxonomy")
-    article, problems = process(source(path, "---\ntitle: 标题文章\n---\n" + body), cfg, tax)
+    done = process(source(path, "---\ntitle: 标题文章\n---\n" + body), cfg, tax)
+    article, problems = done.article, done.problems
     assert article is not None
     got = None if article.undated else article.date.date().isoformat()
     assert got == expected, problems

@@ -227,5 +227,9 @@ def io_problem(exc: BaseException, what: str, where: Path) -> Problem:
                 errno.EROFS: "the file system is read-only: choose another folder",
                 }.get(exc.errno, "fix the cause, then build again")
         return Problem(str(name), None, "error", "io-failed", f"{what}: {reason}", hint)
-    return Problem(str(where), None, "error", "state-failed", f"{what}: {exc}",
-                   f"delete {where} (it is only a cache) and build again")
+    text = str(exc)
+    hint = "free some disk space, then build again" if "full" in text else \
+        "check the folder's permissions, then build again" if "readonly" in text else \
+        f"delete {where} (it is only a cache) and build again"
+    return Problem(str(where / "cache.sqlite"), None, "error", "state-failed", f"{what}: {text}",
+                   hint)

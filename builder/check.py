@@ -67,6 +67,7 @@ def explain(cfg: Config, tax: taxonomy.Taxonomy, path: Path) -> int:
     out.append(f"body: {draft.body_format}, starts on line {draft.body_line}")
     if article is not None:
         out += [f"title: {article.title}",
+                "date: none (built as undated)" if article.undated else
                 f"date: {article.date.isoformat()} (from {article.date_evidence})",
                 f"source: {article.source or '-'}   original: {article.source_url or '-'}",
                 f"authors: {', '.join(article.authors) or '-'}   language: {article.language}",

@@ -136,6 +136,8 @@ class UrlsConfig:
     year: str = "/archive/{year}/"
     month: str = "/archive/{year}/{month}/"
     archive: str = "/archive/"
+    undated: str = "/archive/undated/"
+    """The listing of articles without a usable date."""
     topics: str = "/topics/"
     search: str = "/search/"
 
@@ -186,6 +188,9 @@ class Config:
 
 
 _NOT_KEYS = {"root"}
+RESERVED_FOLDERS = ("/pagefind/", "/static/", "/api/", "/__green_archive/")
+"""Folders of the site's own files (search bundle, assets, JSON export, preview endpoints):
+no URL pattern may point into them (urls.py keeps pages out of them and the root files)."""
 
 
 def _type_ok(value: object, hint: object) -> bool:
@@ -284,6 +289,9 @@ def _check(cfg: Config, path: str) -> list[Problem]:
         pattern = getattr(cfg.urls, name.name)
         if not (pattern.startswith("/") and (pattern.endswith("/") or pattern.endswith(".html"))):
             bad(f"urls.{name.name}", "must start with `/` and end with `/` or `.html`")
+        if pattern.startswith(RESERVED_FOLDERS):
+            bad(f"urls.{name.name}", f"must not be inside {pattern.split('/')[1]}/, which holds "
+                                     "the site's own files")
     return out
 
 

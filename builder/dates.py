@@ -184,3 +184,50 @@ def find_year_in_folders(path: str, tz: tzinfo) -> datetime | None:
     """`article/2021/x.md` → 1 January 2021: a year-only date, the weakest evidence."""
     m = _YEAR_FOLDER.search(path)
     return _make(m.group(1), 1, 1, tz=tz) if m else None
+
+
+# A date in a body is a publication date only when it stands as one: on a line of its own
+# (perhaps with a label, a time, a source or an author), or right after or before a time word.
+# A date inside a sentence ("到2036年1月1日，排放将减半", "emissions fall by 2036-01-01") is
+# about something else.
+_LABEL = (r"发布时间|发布日期|发表时间|发表日期|发布于|发表于|发布|发表|时间|日期|更新于|更新|"
+          r"刊发|published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?|dated?|"
+          r"veröffentlicht(?:\s+am)?|aktualisiert(?:\s+am)?|erschienen(?:\s+am)?|datum|stand|vom")
+_BEFORE = re.compile(r"(?:" + _LABEL + r")\s*[:：]?\s*$", re.I)
+_AFTER = re.compile(r"^\s*(?:发布|发表|刊发|更新)", re.I)
+_SENTENCE = re.compile(r"[，。！？；,!?;]|\.(?:\s|$)")
+_BYLINE = re.compile(r"^\s*(?:来源|作者|编辑|记者|责任编辑|source|author|autor|quelle|von|by)\b"
+                     r"\s*[:：]?", re.I)
+_LINE_REST = re.compile(r"^(?:\s|[:：|·•/\-–—()（）\[\]【】]|" + _LABEL + r"|来源|作者|编辑|记者|"
+                        r"责任编辑|source|author|autor|quelle|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)*",
+                        re.I)
+
+
+def find_publication_date(text: str, tz: tzinfo, not_after_year: int | None = None
+                          ) -> datetime | None:
+    """The first date in `text` that stands as a publication date (see above), and is not
+    later than `not_after_year` (the year folder the file is in), or None."""
+    found = []
+    for pattern in _TEXT_PATTERNS:
+        found += [(m.start(), m) for m in pattern.finditer(text)]
+    for _, m in sorted(found, key=lambda pair: pair[0]):
+        try:
+            moment = _make(*m.groups(), tz=tz)
+        except DateError:
+            continue
+        if not_after_year is not None and moment.year > not_after_year:
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        before, after = text[start:m.start()], text[m.end():end]
+        if _BEFORE.search(before[-24:]) or _AFTER.match(after):
+            return moment
+        # a line of its own: only labels, a time, a source or an author around the date
+        rest_before = _LINE_REST.sub("", before)
+        if rest_before and _BYLINE.match(before) and len(rest_before) <= 16 \
+                and not _SENTENCE.search(rest_before):
+            rest_before = ""  # `编辑：张三 2023-05-01`: a byline with a name
+        if not rest_before and not _SENTENCE.search(after) and len(after) <= 60:
+            return moment
+    return None

@@ -119,7 +119,8 @@ def same_story(a: Article, b: Article, rules: DuplicatesConfig) -> bool:
     j = similarity(a.sketch, b.sketch)
     if j >= rules.threshold:
         return True
-    if j < rules.rewrite_jaccard or abs(a.date - b.date) > timedelta(days=rules.window_days):
+    if j < rules.rewrite_jaccard or a.undated or b.undated or \
+            abs(a.date - b.date) > timedelta(days=rules.window_days):
         return False
     na, nb = min(a.chars, SKETCH_TEXT), min(b.chars, SKETCH_TEXT)
     containment = j * (na + nb) / ((1 + j) * max(1, min(na, nb)))

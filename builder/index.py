@@ -40,6 +40,7 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
         duplicate_of=duplicate_of,
         related=_related(canonical, terms),
         neighbours=_neighbours(canonical),
+        undated=tuple(a.id for a in canonical if a.undated),
     )
     return site, problems
 
@@ -85,6 +86,8 @@ def _archives(canonical: tuple[Article, ...], cfg: Config
     years: dict[int, list[str]] = defaultdict(list)
     months: dict[tuple[int, int], list[str]] = defaultdict(list)
     for a in canonical:
+        if a.undated:
+            continue
         local = a.date.astimezone(cfg.tz)
         years[local.year].append(a.id)
         months[(local.year, local.month)].append(a.id)
@@ -109,9 +112,15 @@ def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], l
     problems = []
     for a in sorted(ordered, key=lambda a: (a.date.timestamp(), a.id)):
         url = urls.article(cfg, a)
+        if reserved := urls.reserved(cfg, url):
+            problems.append(Problem(a.id, None, "warning", "slug-reserved",
+                                    f"slug `{a.slug}` would put the article at {url}, which "
+                                    f"belongs to the site ({reserved}); using `{a.slug}-2`"))
+            a = replace(a, slug=f"{a.slug}-2")
+            url = urls.article(cfg, a)
         if url in taken:
             n = tried.get(url, 1) + 1
-            while urls.article_at(cfg, a.date, f"{a.slug}-{n}") in taken:
+            while urls.article_at(cfg, a.date, f"{a.slug}-{n}", a.undated) in taken:
                 n += 1
             tried[url] = n
             problems.append(Problem(a.id, None, "warning", "slug-collision",

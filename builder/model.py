@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Literal
 
@@ -20,6 +20,10 @@ def fast_pickle(cls):
     cls.__reduce__ = reduce
     return cls
 
+
+UNDATED = datetime(1800, 1, 1, tzinfo=UTC)
+"""The `date` of an article with no usable date (`Article.undated`): older than any real
+date, so undated articles come after dated ones wherever articles are ordered by date."""
 
 Severity = Literal["error", "warning"]
 Kind = Literal["company", "theme"]
@@ -168,6 +172,9 @@ class Article:
     problems: tuple[Problem, ...] = ()
     digest: str = ""
     """sha256 of the source bytes: with the settings, it determines everything above."""
+    undated: bool = False
+    """No usable date was found: `date` is `UNDATED`; the article has its own archive page,
+    comes after dated articles in listings and is left out of date-ordered feeds."""
 
     def terms(self, kind: Kind) -> tuple[str, ...]:
         return tuple(t.term for t in self.tags if t.kind == kind)
@@ -219,6 +226,8 @@ class Site:
     related: dict[str, tuple[str, ...]]
     neighbours: dict[str, tuple[str | None, str | None]]
     """id → (previous/older id, next/newer id)."""
+    undated: tuple[str, ...] = ()
+    """Canonical articles without a usable date (their own archive page)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -160,7 +161,14 @@ _CONTEXT: list = []
 
 
 def _set_context(fn: Callable, context: Any) -> None:
+    _quiet_on_interrupt()
     _CONTEXT[:] = [fn, context]
+
+
+def _quiet_on_interrupt() -> None:
+    """Ctrl-C reaches the whole process group: the parent reports it in one line; a worker
+    must not print a traceback of its own (it ends when the parent stops)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(item):
@@ -185,7 +193,7 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None,
     before_fork()
     gc.freeze()  # the workers' collector must not touch (and so copy) the parent's objects
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=_quiet_on_interrupt) as pool:
             yield from pool.imap(_call_forked, range(len(items)), chunksize=16)
     finally:
         gc.unfreeze()

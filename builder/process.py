@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import duplicates, repair, taxonomy, textutil
 from .config import Config
-from .model import Article, Draft, Problem, Processed, SourceFile, TagInput
+from .model import UNDATED, Article, Draft, Problem, Processed, SourceFile, TagInput
 from .parse import parse as parse_source
 
 if TYPE_CHECKING:
@@ -86,7 +86,8 @@ def clean(draft: Draft, cfg: Config, problems: list[Problem]) -> tuple[str, Clea
 def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: Config,
              problems: list[Problem]) -> Processed | None:
     """Metadata found in the body fills what the front matter lacks; the date is resolved
-    (skipped without one); the Article is measured. Tags come next (`tag`)."""
+    (an article without one is built as undated); the Article is measured. Tags come next
+    (`tag`)."""
     facts = cleaned.facts
     meta = replace(draft.meta, title=title, source=draft.meta.source or facts.source,
                    source_url=draft.meta.source_url or facts.source_url,
@@ -94,15 +95,14 @@ def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: C
     meta, date_problems = repair.resolve_date(meta, facts.time, cleaned.text, src.path, cfg,
                                               expected=not draft.has_front_matter)
     problems += date_problems
-    if meta.date is None:
-        return None
     if not cleaned.text.strip():
         problems.append(Problem(src.path, draft.body_line, "warning", "empty-body", "the body is empty"))
     lead = meta.description or facts.abstract or cleaned.first_paragraph or cleaned.text
     counted = textutil.counts(cleaned.text)  # for the reading time and the language
     article = Article(
         id=src.path, slug=meta.slug or _slug(title, cfg) or _path_slug(src.path), title=title,
-        date=meta.date, date_evidence=meta.date_evidence, updated=meta.updated,
+        date=meta.date or UNDATED, date_evidence=meta.date_evidence if meta.date else "",
+        undated=meta.date is None, updated=meta.updated,
         source=meta.source, source_url=meta.source_url, authors=meta.authors,
         html=cleaned.html, text=cleaned.text,
         excerpt=textutil.excerpt(lead, cfg.clean.excerpt_length),

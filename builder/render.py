@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -36,6 +37,13 @@ def local_date(moment: datetime, language: str, cfg: Config) -> str:
     if language.startswith("de"):
         return f"{d.day}. {MONTHS_DE[d.month - 1]} {d.year}"
     return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def undated_label(language: str) -> str:
+    """What a listing shows instead of the date of an article without one."""
+    if language.startswith(("zh", "ja")):
+        return "日期不详"
+    return "ohne Datum" if language.startswith("de") else "undated"
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,9 @@ class Renderer:
     def _card(self, a: Article) -> dict:
         return {
             "id": a.id, "title": a.title, "url": self.href(self.url_of(a)),
-            "date_iso": a.date.isoformat(), "date": local_date(a.date, a.language or self.lang, self.cfg),
+            "date_iso": "" if a.undated else a.date.isoformat(),
+            "date": undated_label(a.language or self.lang) if a.undated else
+            local_date(a.date, a.language or self.lang, self.cfg),
             "excerpt": a.excerpt, "source": self.source_of(a), "lang": a.language,
             "companies": self.terms_of(a, "company"), "themes": self.terms_of(a, "theme"),
             "reading_minutes": a.reading_minutes,
@@ -241,8 +251,11 @@ class Renderer:
         for slug, (name, ids) in site.sources.items():
             yield from self.listing(urls.source(cfg, slug), name, list(ids))
         yield self.job(urls.archive(cfg), ("archive", tuple((m, len(ids)) for m, ids
-                                                             in site.months.items())),
+                                                             in site.months.items()),
+                                            len(site.undated)),
                        self.archive_index)
+        if site.undated:  # after dated articles everywhere; here on their own
+            yield from self.listing(urls.undated(cfg), "日期不详 Undated", list(site.undated))
         for y, ids in site.years.items():
             yield from self.listing(urls.year(cfg, y), f"{y}", list(ids))
         for (y, m), ids in site.months.items():
@@ -290,10 +303,13 @@ class Renderer:
                 name = self.term_name(kind, slug)
                 other = term.name_en if self.lang.startswith("zh") else term.name_zh
                 listing = urls.term(cfg, kind, slug)
+                # no feed for a term whose articles are all undated: it would stay empty
+                dated = not site.by_id[term.article_ids[0]].undated  # undated come last
                 yield from self.listing(listing, name, list(term.article_ids),
                                         subtitle=other if other != name else "",
-                                        feed=urls.feed(listing), kind=kind)
-                yield self.feed(listing, f"{name} · {cfg.title}", term.article_ids)
+                                        feed=urls.feed(listing) if dated else "", kind=kind)
+                if dated:
+                    yield self.feed(listing, f"{name} · {cfg.title}", term.article_ids)
 
     def robots(self) -> Page:
         body = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(self.cfg, urls.sitemap())}\n"
@@ -317,7 +333,7 @@ class Renderer:
                 and _image_key(a.image) not in html else "",
                 "source_url": a.source_url,
                 "chars": a.chars,
-                "year": a.date.astimezone(self.cfg.tz).year,
+                "year": "" if a.undated else a.date.astimezone(self.cfg.tz).year,
             },
             "older": self.card(site.by_id[older]) if older else None,
             "newer": self.card(site.by_id[newer]) if newer else None,
@@ -388,8 +404,10 @@ class Renderer:
                       for (yy, m), mids in sorted(self.site.months.items()) if yy == y]
             years.append({"year": y, "url": self.href(urls.year(self.cfg, y)),
                           "count": len(ids), "months": months})
+        undated = {"url": self.href(urls.undated(self.cfg)), "count": len(self.site.undated),
+                   "label": "日期不详 Undated"} if self.site.undated else None
         return self.render("archive", urls.archive(self.cfg), "归档 Archive",
-                           heading="归档 Archive", years=years)
+                           heading="归档 Archive", years=years, undated=undated)
 
     def topics_page(self) -> Page:
         groups = []
@@ -404,7 +422,10 @@ class Renderer:
                            groups=groups)
 
     def feed(self, listing: str, title: str, ids) -> Job:
-        entries = list(ids)[:FEED_ENTRIES]
+        """A listing's Atom feed: its newest dated articles (a feed is ordered by date, so an
+        undated article has no place in it)."""
+        by_id = self.site.by_id
+        entries = list(islice((i for i in ids if not by_id[i].undated), FEED_ENTRIES))
         return self.job(urls.feed(listing), ("feed", listing, title,
                                              tuple((i, self.stamp(i)) for i in entries)),
                         partial(self.feed_page, listing, title, entries))
@@ -426,8 +447,9 @@ class Renderer:
                 "source_path": a.id,
                 "url": urls.absolute(self.cfg, self.url_of(a)),
                 "title": a.title,
-                "date": a.date.isoformat(),
+                "date": None if a.undated else a.date.isoformat(),
                 "date_evidence": a.date_evidence,
+                "undated": a.undated,
                 "source": a.source,
                 "source_url": a.source_url,
                 "authors": list(a.authors),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
+from datetime import UTC
 from pathlib import PurePosixPath
 
 from . import dates, textutil
@@ -95,6 +96,11 @@ def _gap_pattern(title: str) -> re.Pattern:
     return re.compile(r"[、，,·\s]?".join(parts))
 
 
+def _folder_year(path: str) -> int | None:
+    folder = dates.find_year_in_folders(path, UTC)
+    return folder.year if folder else None
+
+
 def resolve_date(meta: Meta, time_fact: str, body_text: str, path: str,
                  cfg: Config, expected: bool = False) -> tuple[Meta, list[Problem]]:
     """Keep a valid front-matter date; else recover one with evidence, in this order:
@@ -114,7 +120,8 @@ def resolve_date(meta: Meta, time_fact: str, body_text: str, path: str,
             ("the folder names", lambda: dates.find_date_in_name(path, tz)),
             ("the first date in the title", lambda: dates.find_date_in_name(meta.title, tz)
              or dates.find_date(meta.title, tz)),
-            ("the first date in the body", lambda: dates.find_date(body_text[:5000], tz)),
+            ("a publication date in the body", lambda: dates.find_publication_date(
+                body_text[:5000], tz, _folder_year(path))),
             ("the year in the folder names", lambda: dates.find_year_in_folders(path, tz)),
         )
         for source, find in candidates:
@@ -123,9 +130,10 @@ def resolve_date(meta: Meta, time_fact: str, body_text: str, path: str,
                 moment, evidence = found, source
                 break
         if moment is None:
-            problems.append(Problem(path, None, "error", "date-missing",
+            problems.append(Problem(path, None, "warning", "date-missing",
                                     f"no usable date ({why}) and none found in the body, the "
-                                    "original URL or the file name",
+                                    "original URL or the file name; built as undated (listed "
+                                    "after dated articles, not in feeds)",
                                     "add `date: YYYY-MM-DD` to the front matter"))
             return meta, problems
         if not expected or source not in ("the file name", "the folder names"):

@@ -345,9 +345,17 @@ def start(cfg: Config, config_path: Path, host: str = "127.0.0.1", port: int = 8
 
 
 def cmd_serve(cfg: Config, args: argparse.Namespace) -> int:
-    server, stop, state = start(cfg, Path(args.config), args.host, args.port,
-                                watch=not args.no_watch,
-                                say=lambda s: print(s, file=sys.stderr, flush=True))
+    try:
+        server, stop, state = start(cfg, Path(args.config), args.host, args.port,
+                                    watch=not args.no_watch,
+                                    say=lambda s: print(s, file=sys.stderr, flush=True))
+    except OSError as exc:
+        if exc.filename:  # a file, not the socket: the command line reports it
+            raise
+        print(f"{args.host}:{args.port}: error listen-failed: cannot serve there: "
+              f"{exc.strerror or exc} (choose another --port, or --port 0 for a free one)",
+              file=sys.stderr)
+        return report.EXIT_ERRORS
     host, port = server.server_address[:2]
     address = f"http://{host}:{port}{urls.base_path(cfg)}"
     result = state.result

@@ -82,8 +82,10 @@ def legacy_state_dir(output: Path) -> Path:
 def check_output(cfg: Config, force: bool = False) -> Problem | None:
     """Refuse an output folder the build must not write into; None when it may.
 
-    Refused always: `/`, the home folder or a folder containing it, the content folder, any
-    folder containing it (the project root) or inside it, a folder containing the state.
+    Refused always: `/`, the home folder or a folder containing it, the content folder and
+    any folder containing it (the project root), a folder overlapping the taxonomy or the
+    theme, a folder containing the state. A folder inside the content folder is allowed:
+    content discovery never enters the output (nor the state) folder.
     Refused unless `force`: a non-empty folder without the marker file."""
     output, content = cfg.path("output_dir"), cfg.path("content_dir")
     where = str(output)
@@ -105,10 +107,14 @@ def check_output(cfg: Config, force: bool = False) -> Problem | None:
     if output in content.parents:
         return refuse("output-refused", f"the output folder contains the content folder "
                       f"({content}): building would overwrite the project", hint)
-    if content in output.parents:
-        return refuse("output-inside-content",
-                      "the output folder must not be inside the content folder", hint)
     config_root = Path(cfg.root).resolve()
+    for name, folder in (("taxonomy", cfg.path("taxonomy_dir")),
+                         ("templates", (config_root / cfg.templates_dir).resolve()),
+                         ("static files", (config_root / "static").resolve()),
+                         ("themes", (config_root / cfg.themes_dir).resolve())):
+        if output == folder or folder in output.parents or output in folder.parents:
+            return refuse("output-refused", f"the output folder overlaps the {name} folder "
+                          f"({folder})", hint)
     if output == config_root or output in config_root.parents:
         return refuse("output-refused", "the output folder is the project folder (the folder "
                       "of site.toml) or contains it", hint)

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
-from .config import Config
+from .config import RESERVED_FOLDERS, Config, UrlsConfig
 from .model import Article
 
 
@@ -15,14 +15,30 @@ def _fill(pattern: str, **values: object) -> str:
 
 
 def article(cfg: Config, a: Article) -> str:
-    return article_at(cfg, a.date, a.slug)
+    return article_at(cfg, a.date, a.slug, a.undated)
 
 
-def article_at(cfg: Config, date: datetime, slug: str) -> str:
-    """The URL an article with this date and slug would have."""
+def article_at(cfg: Config, date: datetime, slug: str, undated: bool = False) -> str:
+    """The URL an article with this date and slug would have. An undated article's has
+    `undated` for the year and no month or day: `/articles/undated/{slug}/`."""
+    if undated:
+        return _undated_pattern(cfg.urls.article).format(slug=quote(slug, safe="-_.~"))
     local = date.astimezone(cfg.tz)
     return cfg.urls.article.format(year=local.year, month=f"{local.month:02d}",
                                    day=f"{local.day:02d}", slug=quote(slug, safe="-_.~"))
+
+
+@lru_cache(maxsize=16)
+def _undated_pattern(pattern: str) -> str:
+    out = pattern.replace("{year}", "undated")
+    for part in ("{month}", "{day}"):
+        out = out.replace(part + "/", "").replace("/" + part, "").replace(part, "")
+    return out
+
+
+def undated(cfg: Config) -> str:
+    """The archive page of the articles without a date."""
+    return cfg.urls.undated
 
 
 def home() -> str:
@@ -120,6 +136,35 @@ def search_bundle() -> str:
 def search_asset(name: str) -> str:
     """A file of the search bundle, e.g. `pagefind-ui.js`."""
     return search_bundle() + name
+
+
+FIXED_FILES = (sitemap(), robots(), feed(), not_found())
+"""Files of the site's own at its root."""
+FIXED_FOLDERS = RESERVED_FOLDERS
+"""Folders of the site's own (the search bundle, assets, the JSON export, the preview's)."""
+
+
+@lru_cache(maxsize=16)
+def _reserved(patterns: UrlsConfig) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(URLs of the site's own pages that an article URL must not equal, folders it must not
+    be inside)."""
+    exact = {getattr(patterns, name) for name in ("companies", "themes", "sources", "archive",
+                                                  "undated", "topics", "search")}
+    exact |= {f + "/" for f in FIXED_FILES} | {"/"}
+    return frozenset(exact), tuple(FIXED_FOLDERS) + tuple(f + "/" for f in FIXED_FILES)
+
+
+def reserved(cfg: Config, url: str) -> str:
+    """The site's own path an article URL would take (`/search/`, `/companies/`, a file such
+    as `/sitemap.xml`, a folder such as `/pagefind/`), or "" when it is free. Only an article
+    pattern without a folder of its own (`/{slug}/`) can reach one."""
+    exact, folders = _reserved(cfg.urls)
+    if url in exact:
+        return url
+    for prefix in folders:
+        if url.startswith(prefix) or url == prefix.rstrip("/"):
+            return prefix
+    return ""
 
 
 def base_path(cfg: Config) -> str:

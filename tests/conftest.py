@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -67,3 +70,32 @@ def make_site(tmp_path: Path, files: dict[str, str | bytes], settings: str = "")
             f'themes_dir = "{(ROOT / "themes").as_posix()}"\n' + settings)
     (tmp_path / "site.toml").write_text(toml, encoding="utf-8")
     return tmp_path / "site.toml"
+
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters no HTML, XML or JSON output may hold (see textutil.scrub)."""
+
+
+def assert_well_formed(out: Path) -> int:
+    """Every feed, sitemap and JSON file parses; no page holds a forbidden character.
+    Returns the number of files checked."""
+    checked = 0
+    for path in sorted(out.rglob("*")):
+        if not path.is_file() or "pagefind" in path.parts:
+            continue
+        data = path.read_bytes()
+        if path.suffix in (".html", ".xml", ".json", ".txt"):
+            text = data.decode("utf-8")  # strict: never a lone surrogate or a broken byte
+            assert not FORBIDDEN.search(text), f"{path}: forbidden character " \
+                f"{FORBIDDEN.search(text).group()!r}"
+            checked += 1
+        if path.suffix == ".xml":
+            ET.fromstring(data)  # well-formed XML, or it raises
+            if path.name == "feed.xml":
+                import feedparser
+
+                parsed = feedparser.parse(data)
+                assert not parsed.bozo, f"{path}: {parsed.bozo_exception}"
+        elif path.suffix == ".json":
+            json.loads(data)
+    return checked

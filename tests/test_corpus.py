@@ -105,6 +105,13 @@ def test_page_counts_match_the_export(corpus_builds, folder):
     assert sitemap.count("<loc>") == len(html_pages)
 
 
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_page_feed_sitemap_and_json_is_well_formed(corpus_builds, folder):
+    from conftest import assert_well_formed
+
+    assert assert_well_formed(corpus_builds[folder][2]) > 0
+
+
 def test_feeds_parse(corpus_builds):
     feedparser = pytest.importorskip("feedparser")
     _, _, out = corpus_builds["rsshub-page"]

@@ -5,47 +5,27 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
-import xml.etree.ElementTree as ET
+import time
+from dataclasses import replace
 from pathlib import Path
 
-import feedparser
 import pytest
-from conftest import ROOT, make_site
+from conftest import ROOT, assert_well_formed, make_site, source
 
-from builder import config
+from builder import config, state, taxonomy
 from builder.build import run
+from builder.process import process
 from builder.state import MARKER, OutputLock, state_dir
 from builder.textutil import scrub, scrub_utf8
+from builder.write import Writer
 
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 ARTICLE = "---\ntitle: {title}\ndate: 2023-0{m}-0{d}\n---\n宁德时代发布新电池，储能业务继续增长。{body}\n"
-
-
-def assert_well_formed(out: Path) -> int:
-    """Every feed, sitemap and JSON file parses; no page holds a forbidden character.
-    Returns the number of files checked."""
-    checked = 0
-    for path in sorted(out.rglob("*")):
-        if not path.is_file() or "pagefind" in path.parts:
-            continue
-        data = path.read_bytes()
-        if path.suffix in (".html", ".xml", ".json", ".txt"):
-            text = data.decode("utf-8")  # strict: never a lone surrogate or a broken byte
-            assert not FORBIDDEN.search(text), f"{path}: forbidden character " \
-                f"{FORBIDDEN.search(text).group()!r}"
-            checked += 1
-        if path.suffix == ".xml":
-            ET.fromstring(data)  # well-formed XML, or it raises
-            if path.name == "feed.xml":
-                parsed = feedparser.parse(data)
-                assert not parsed.bozo, f"{path}: {parsed.bozo_exception}"
-        elif path.suffix == ".json":
-            json.loads(data)
-    return checked
 
 
 # -- control characters -----------------------------------------------------------------------
@@ -162,30 +142,38 @@ def test_an_empty_or_new_folder_is_taken_and_marked(tmp_path):
         assert (out / MARKER).is_file() and (out / "index.html").is_file()
 
 
-@pytest.mark.parametrize("where", ["/", "home", "root", "content", "content/inner", "parent"])
+@pytest.mark.parametrize("where", ["/", "home", "root", "content", "parent", "taxonomy",
+                                   "theme"])
 def test_dangerous_output_folders_are_refused(tmp_path, where, monkeypatch):
     project = tmp_path / "project"
     site = make_site(project, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir()
     output = {"/": Path("/"), "home": tmp_path / "home", "root": project,
-              "content": project / "content", "content/inner": project / "content/inner",
-              "parent": tmp_path}[where]
+              "content": project / "content", "parent": tmp_path,
+              "taxonomy": ROOT / "content/taxonomy", "theme": ROOT / "themes/default/x"}[where]
     before = sorted(str(p) for p in project.rglob("*"))
     result = run(_with_output(site, output))
     assert not result.ok
-    assert result.problems[0].code in ("output-refused", "output-inside-content")
+    assert result.problems[0].code == "output-refused"
     assert sorted(str(p) for p in project.rglob("*")) == before
     assert not (output / MARKER).exists()
 
 
-def test_output_inside_the_project_is_never_read_as_content(tmp_path):
-    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")},
-                     'content_dir = "."\noutput_dir = "public"\n')
+def test_an_output_inside_the_content_folder_is_never_read_as_content(tmp_path):
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body=""),
+                                "b.md": ARTICLE.format(title="二", m=1, d=2, body="")},
+                     'content_dir = "content"\noutput_dir = "content/public"\n'
+                     'cache_dir = "content/state"\n')
     cfg = config.load(site)
-    first = run(cfg)
-    # the output inside the content folder is refused, never read back as articles
-    assert not first.ok and first.problems[0].code == "output-inside-content"
+    counts = []
+    for _ in range(3):
+        result = run(cfg)
+        assert result.ok, result.problems
+        counts.append((result.articles, result.skipped))
+        (tmp_path / "content/b.md").touch()  # not a no-change build: everything is scanned
+    assert counts == [(2, 0)] * 3  # never 2 → 4 → 6: its own pages are not read back
+    assert (tmp_path / "content/public/index.html").is_file()
 
 
 def test_an_output_of_an_earlier_version_is_recognised(tmp_path):
@@ -427,7 +415,6 @@ def test_a_request_body_on_get_is_dropped_not_parsed_as_a_request(preview):
 
 def test_an_idle_connection_is_let_go(preview):
     import socket
-    import time
 
     conn = socket.create_connection(preview.server_address, timeout=10)
     started = time.monotonic()
@@ -436,3 +423,322 @@ def test_an_idle_connection_is_let_go(preview):
     finally:
         conn.close()
     assert time.monotonic() - started < 9
+
+
+# -- a commit that survives anything ----------------------------------------------------------
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file of an output; the search bundle as the pages it holds (Pagefind names its
+    files by hashes that differ from one run to the next even for the same pages)."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.relative_to(folder).as_posix().startswith("pagefind/"):
+            out[path.relative_to(folder).as_posix()] = path.read_bytes()
+    if (folder / "pagefind").is_dir():
+        out["pagefind (records)"] = repr(_search_records(folder)).encode()
+    return out
+
+
+def _search_records(folder: Path) -> list[tuple[str, str]]:
+    """(url, text) of every page the search index holds, from its gzipped fragments."""
+    import gzip
+
+    records = []
+    for fragment in (folder / "pagefind").rglob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        records.append((data["url"], data["content"].replace("\u200b", "")))
+    return sorted(records)
+
+
+def _clean_build(site: Path, tmp: Path, name: str, **kw) -> dict[str, bytes]:
+    """The output a clean build (new output, new state) of the same content gives."""
+    cfg = replace(config.load(site, output_dir=str(tmp / name)),
+                  cache_dir=str(tmp / f"{name}-state"))
+    result = run(cfg, **kw)
+    assert result.ok, result.problems
+    return _tree(tmp / name)
+
+
+def _articles(n: int, version: str) -> dict[str, str]:
+    return {f"a{i:02d}.md": ARTICLE.format(title=f"第{i}篇{version}", m=1 + i % 9, d=1 + i % 9,
+                                           body=f"版本{version}。" * (1 + i % 3))
+            for i in range(n)}
+
+
+class _FailsAt:
+    """A hook that raises ENOSPC on its n-th call (0-based) once a commit has logged its
+    intent, as a disk filling up would."""
+
+    def __init__(self, n: int):
+        self.n, self.calls, self.armed = n, 0, False
+
+    def __call__(self) -> None:
+        if not self.armed:
+            return
+        self.calls += 1
+        if self.calls - 1 == self.n:
+            raise OSError(28, "No space left on device")
+
+
+def test_every_interrupted_commit_is_repaired_by_the_next_build(tmp_path, monkeypatch):
+    """Fail the commit at each of its file operations in turn, then revert the edits: the next
+    build equals a clean build of the reverted content."""
+    site = make_site(tmp_path, _articles(6, "A"))
+    cfg = config.load(site)
+    assert run(cfg).ok
+    clean = _clean_build(site, tmp_path, "clean")
+    assert _tree(tmp_path / "public") == clean
+    edits = _articles(7, "B")  # every article changed, one added
+    real_replace, real_unlink = os.replace, Path.unlink
+    step = 0
+    while True:
+        for name, text in edits.items():
+            (tmp_path / "content" / name).write_text(text)
+        (tmp_path / "content/a00.md").unlink()  # and one removed
+        failing = _FailsAt(step)
+        log_intent = Writer._log_intent
+
+        def arm(self, files, _log=log_intent, _hook=failing):
+            _log(self, files)
+            _hook.armed = True
+
+        monkeypatch.setattr(Writer, "_log_intent", arm)
+        monkeypatch.setattr("builder.write.os.replace",
+                            lambda s, d, *a, f=failing, **k: f() or real_replace(s, d, *a, **k))
+        monkeypatch.setattr(Path, "unlink",
+                            lambda self, *a, f=failing, **k: f() or real_unlink(self, *a, **k))
+        result = run(cfg)
+        monkeypatch.undo()
+        if result.ok:
+            break  # every step of the commit has been failed once
+        assert [p.code for p in result.problems if p.severity == "error"] == ["io-failed"]
+        for name, text in _articles(6, "A").items():  # revert the edits
+            (tmp_path / "content" / name).write_text(text)
+        (tmp_path / "content/a06.md").unlink()
+        repaired = run(cfg)
+        assert repaired.ok, repaired.problems
+        assert _tree(tmp_path / "public") == clean, f"step {step}"
+        step += 1
+    assert step > 10
+
+
+KILLER = textwrap.dedent("""
+    import os, random, signal, subprocess, sys, time
+    cmd, delay = sys.argv[2:], float(sys.argv[1])
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers, mid-way
+    except ProcessLookupError:
+        pass
+    proc.wait()
+""")
+
+
+def test_a_build_killed_at_random_moments_is_repaired_by_the_next(tmp_path):
+    """kill -9 a rebuild at random moments (after edits), revert the edits, build again: the
+    output equals a clean build's, search index included."""
+    base = _articles(60, "A")
+    site = make_site(tmp_path, base, "")
+    site.write_text(site.read_text().replace("search = false", "search = true"))
+    cmd = [sys.executable, "-m", "builder", "build", "--config", str(site), "-q"]
+    started = time.monotonic()
+    first = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    took = time.monotonic() - started
+    clean = _clean_build(site, tmp_path, "clean")
+    rng = random.Random(14)
+    for round_ in range(4):
+        for name, text in _articles(61, f"B{round_}").items():
+            (tmp_path / "content" / name).write_text(text)
+        delay = rng.uniform(0.2, took)
+        subprocess.run([sys.executable, "-c", KILLER, str(delay), *cmd], cwd=ROOT, timeout=300)
+        for name, text in base.items():
+            (tmp_path / "content" / name).write_text(text)
+        (tmp_path / "content/a60.md").unlink()
+        after = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        assert after.returncode == 0, after.stderr
+        assert _tree(tmp_path / "public") == clean, f"killed after {delay:.2f} s"
+        pages = state.search_pages(tmp_path / "public")
+        assert pages == 60, f"killed after {delay:.2f} s: the search index holds {pages} pages"
+
+
+def test_two_builds_at_once_into_one_output_equal_a_clean_build(tmp_path):
+    site = make_site(tmp_path, _articles(60, "A"))
+    cmd = [sys.executable, "-m", "builder", "build", "--config", str(site)]
+    both = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(2)]
+    done = [p.communicate(timeout=600) for p in both]
+    assert [p.returncode for p in both] == [0, 0], done
+    assert sum("waiting for another build" in err for _, err in done) <= 1
+    assert _tree(tmp_path / "public") == _clean_build(site, tmp_path, "clean")
+    bodies = [p.read_text() for p in (tmp_path / "public/articles").rglob("index.html")]
+    assert len(bodies) == 60 and all("版本A" in b for b in bodies)
+
+
+def test_search_is_rebuilt_when_missing_stale_or_broken(tmp_path, monkeypatch):
+    from builder import search
+
+    if search.binary() is None:
+        pytest.skip("Pagefind is not installed")
+    site = make_site(tmp_path, _articles(3, "A"))
+    site.write_text(site.read_text().replace("search = false", "search = true"))
+    cfg = config.load(site)
+    assert run(cfg).ok
+    out = tmp_path / "public"
+    assert state.search_pages(out) == 3
+    # killed between the commit and the index swap: pages changed, index not
+    (tmp_path / "content/a03.md").write_text(ARTICLE.format(title="新", m=2, d=2, body=""))
+
+    def killed(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(search, "build_index", killed)
+    with pytest.raises(KeyboardInterrupt):
+        run(cfg)
+    monkeypatch.undo()
+    again = run(cfg)
+    assert again.ok and "search" in dict(again.timings) and state.search_pages(out) == 4
+    # nothing changed, but the index is broken (a full disk left its entry empty)
+    (out / "pagefind/pagefind-entry.json").write_text("")
+    fixed = run(cfg)
+    assert "search" in dict(fixed.timings) and state.search_pages(out) == 4
+    # or gone
+    shutil.rmtree(out / "pagefind")
+    assert "search" in dict(run(cfg).timings) and state.search_pages(out) == 4
+    assert dict(run(cfg).timings).keys() == {"unchanged"}
+
+
+# -- undated articles -------------------------------------------------------------------------
+def test_an_article_without_a_usable_date_is_built_as_undated(tmp_path):
+    files = {
+        "dated.md": ARTICLE.format(title="有日期", m=3, d=3, body=""),
+        "older.md": ARTICLE.format(title="更早", m=1, d=1, body=""),
+        # the seed's shape: `Invalid Date`, and no date anywhere in the body
+        "invalid.md": "---\ntitle: 宁德时代储能新闻\ndate: Invalid Date\nsource: 每日经济新闻\n"
+                      "categories: [储能]\n---\n宁德时代发布新电池。到2036年1月1日，排放将减半。\n",
+        "nodate.md": "---\ntitle: Vestas wind turbines, no date at all\n---\nVestas builds wind "
+                     "turbines. Emissions will fall by 2036-01-01, experts say. Vestas.\n",
+    }
+    site = make_site(tmp_path, files)
+    result = run(config.load(site))
+    assert result.ok and result.articles == 4 and result.skipped == 0
+    warned = {p.path: p for p in result.problems if p.code == "date-missing"}
+    assert set(warned) == {"invalid.md", "nodate.md"}
+    assert all(p.severity == "warning" and "undated" in p.message for p in warned.values())
+    out = tmp_path / "public"
+    api = {a["source_path"]: a for a in
+           json.loads((out / "api/articles.json").read_text("utf-8"))["articles"]}
+    assert api["invalid.md"]["date"] is None and api["invalid.md"]["undated"] is True
+    assert api["dated.md"]["undated"] is False
+    undated_url = api["invalid.md"]["url"]
+    assert "/articles/undated/" in undated_url
+    assert (out / undated_url.split("example.org/", 1)[1] / "index.html").is_file()
+    # its own archive page, linked from the archive
+    page = (out / "archive/undated/index.html").read_text("utf-8")
+    assert "宁德时代储能新闻" in page and "no date at all" in page and "有日期" not in page
+    assert 'href="/archive/undated/"' in (out / "archive/index.html").read_text("utf-8")
+    assert not (out / "archive/1800").exists()
+    # after dated articles in listings
+    home = (out / "index.html").read_text("utf-8")
+    assert home.index("有日期") < home.index("更早") < home.index("宁德时代储能新闻")
+    # not in date-ordered feeds
+    for feed in out.rglob("feed.xml"):
+        text = feed.read_text("utf-8")
+        assert "宁德时代储能新闻" not in text and "no date at all" not in text, feed
+    assert "有日期" in (out / "feed.xml").read_text("utf-8")
+    # a topic whose articles are all undated has no (forever empty) feed
+    members: dict[tuple[str, str], list[dict]] = {}
+    for a in api.values():
+        for kind in ("companies", "themes"):
+            for t in a[kind]:
+                members.setdefault((kind, t["slug"]), []).append(a)
+    for (kind, slug), articles in members.items():
+        assert (out / kind / slug / "feed.xml").is_file() == \
+            any(not a["undated"] for a in articles), (kind, slug)
+    assert ("companies", "vestas") in members and not (out / "companies/vestas/feed.xml").exists()
+    assert_well_formed(out)
+
+
+@pytest.mark.parametrize("body, path, expected", [
+    ("发布时间：2023-05-01 10:30\n\n正文。", "a.md", "2023-05-01"),
+    ("2023年05月01日 10:30 来源：人民网\n正文。", "a.md", "2023-05-01"),
+    ("Published: 2023-05-01\n\nText.", "a.md", "2023-05-01"),
+    ("本文发布于2023年5月1日，转载请注明。", "a.md", "2023-05-01"),
+    ("到2036年1月1日，排放将减半。", "a.md", None),  # inside a sentence
+    ("Emissions will fall by 2036-01-01, experts say.", "a.md", None),
+    ("2036年1月1日起，新规将实施。", "a.md", None),
+    ("2036-01-01\n\n正文。", "2021/a.md", "2021-01-01"),  # after its year folder: the folder
+    ("2021-06-01\n\n正文。", "2021/a.md", "2021-06-01"),
+])
+def test_the_body_date_fallback_takes_only_publication_lines(tmp_path, body, path, expected):
+    cfg = config.load(make_site(tmp_path, {}))
+    tax, _ = taxonomy.load(ROOT / "content/taxonomy")
+    done = process(source(path, "---\ntitle: 标题文章\n---\n" + body), cfg, tax)
+    article, problems = done.article, done.problems
+    assert article is not None
+    got = None if article.undated else article.date.date().isoformat()
+    assert got == expected, problems
+
+
+# -- reserved paths ---------------------------------------------------------------------------
+def test_an_article_url_pattern_cannot_claim_the_sites_own_paths(tmp_path):
+    names = ["search", "sitemap.xml", "pagefind", "api", "companies", "robots.txt", "feed.xml"]
+    files = {f"{n}.md": f"---\ntitle: {n}\nslug: {n}\ndate: 2023-01-0{i + 1}\n---\n"
+                        f"宁德时代发布新电池。\n" for i, n in enumerate(names)}
+    site = make_site(tmp_path, files, '[urls]\narticle = "/{slug}/"\n')
+    site.write_text(site.read_text().replace("search = false", "search = true"))
+    cfg = config.load(site)
+    first = run(cfg)
+    assert first.ok, first.problems
+    renamed = {p.path for p in first.problems if p.code == "slug-reserved"}
+    assert renamed == {f"{n}.md" for n in names}
+    out = tmp_path / "public"
+    for n in names:
+        assert (out / f"{n}-2/index.html").is_file()
+    assert (out / "sitemap.xml").is_file() and (out / "robots.txt").is_file()
+    assert "搜索" in (out / "search/index.html").read_text("utf-8")
+    assert_well_formed(out)
+    again = run(cfg, now=None)
+    assert again.ok and again.written == 0 and again.removed == 0  # nothing fights over a file
+    # articles inside a listing's folder (Jekyll's shape) are not renamed
+    nested = make_site(tmp_path / "nested", {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")},
+                       '[urls]\narticle = "/archive/{year}/{slug}/"\n')
+    result = run(config.load(nested))
+    assert result.ok and not [p for p in result.problems if p.code == "slug-reserved"]
+    bad = make_site(tmp_path / "bad", {}, '[urls]\narticle = "/pagefind/{slug}/"\n')
+    with pytest.raises(config.ConfigError, match="urls.article"):
+        config.load(bad)
+
+
+def test_serving_on_a_busy_port_is_one_line(tmp_path):
+    import socket
+
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "builder", "serve", "--config", str(site),
+                               "--port", str(port), "--no-watch"], capture_output=True,
+                              text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"127.0.0.1:{port}: error listen-failed:" in done.stderr and "--port 0" in done.stderr
+
+
+def test_a_full_disk_under_the_cache_is_one_problem_not_a_traceback(tmp_path, monkeypatch):
+    import sqlite3
+
+    from builder.cache import Cache
+
+    site = make_site(tmp_path, {"a.md": ARTICLE.format(title="一", m=1, d=1, body="")})
+
+    def full(self):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Cache, "flush", full)
+    result = run(config.load(site))
+    assert not result.ok
+    [problem] = result.problems
+    assert problem.code == "state-failed" and problem.path.endswith("cache.sqlite")
+    assert "disk is full" in problem.message and "disk space" in problem.hint

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from . import textutil, urls
 from .config import Config
@@ -22,12 +22,6 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
     """Build the whole-site model. Deterministic: the same articles give the same Site."""
     problems: list[Problem] = []
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
-    if now is not None:
-        for a in ordered:
-            if a.date - now > timedelta(days=cfg.future_date_days):
-                problems.append(Problem(a.id, None, "warning", "date-future",
-                                        f"date {a.date.date().isoformat()} is in the future "
-                                        "(kept)"))
     ordered, slug_problems = _unique_slugs(ordered, cfg)
     problems += slug_problems
 
@@ -76,13 +70,6 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
     return site, problems
 
 
-def future_until(articles: list[Article], cfg: Config, now: datetime) -> datetime | None:
-    """The first moment an article reported as future-dated at `now` stops being one (the
-    report changes then although no input did), or None."""
-    limit = timedelta(days=cfg.future_date_days)
-    return min((a.date - limit for a in articles if a.date - now > limit), default=None)
-
-
 def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], list[Problem]]:
     """Two articles may not share a URL: the older keeps it, later ones get `-2`, `-3`…
     (oldest first, so adding a newer article never renames an older one)."""
@@ -93,6 +80,12 @@ def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], l
     problems = []
     for a in sorted(ordered, key=lambda a: (a.date.timestamp(), a.id)):
         url = urls.article(cfg, a)
+        if url in taken and a.permalink:  # a permalink cannot be suffixed: the pattern is used
+            problems.append(Problem(a.id, None, "warning", "permalink-collision",
+                                    f"permalink {a.permalink} is taken by another article; "
+                                    "using the [urls] article pattern"))
+            a = replace(a, permalink="")
+            url = urls.article(cfg, a)
         if url in taken:
             n = tried.get(url, 1) + 1
             while urls.article_at(cfg, a.date, f"{a.slug}-{n}") in taken:

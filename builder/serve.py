@@ -346,7 +346,7 @@ def rebuild_loop(reload_config: Callable[[], Config], config_path: Path, state: 
         # the build writes the slugs file: watching it would rebuild once more after each build
         return not (p == output or output in p.parents or cache in p.parents
                     or p.name.endswith((".tmp", "~", ".swp")) or p.name.startswith(".#")
-                    or p.name == slugs.FILE)
+                    or p.name == Path(cfg.slugs_file or slugs.FILE).name)
 
     while not stop.is_set():
         watched = watch_paths(cfg, config_path)

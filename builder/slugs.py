@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,15 +36,20 @@ class Record:
     """Earlier URLs of the article: each gets a redirect page."""
 
 
-def location(cfg: Config) -> Path:
-    return cfg.path("content_dir") / FILE
+def location(cfg: Config) -> Path | None:
+    """Where the slugs file lives (`slugs_file`, relative to the content folder), or None
+    when URL pinning is off (`slugs_file = ""`)."""
+    return cfg.path("content_dir") / cfg.slugs_file if cfg.slugs_file else None
 
 
 def stamp(cfg: Config) -> list[tuple[str, int, int]]:
     """The slugs file's (name, mtime, size) for the build's fingerprint, or nothing."""
+    path = location(cfg)
     try:
-        st = os.stat(location(cfg))
+        st = os.stat(path) if path else None
     except OSError:
+        return []
+    if st is None:
         return []
     return [(FILE, st.st_mtime_ns, st.st_size)]
 
@@ -55,6 +61,8 @@ that setting (pinyin → unicode) is a deliberate move of every derived slug."""
 
 def load(cfg: Config) -> tuple[dict[str, Record], list[Problem]]:
     path = location(cfg)
+    if path is None:
+        return {}, []
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -161,6 +169,8 @@ def save(cfg: Config, records: dict[str, Record]) -> list[Problem]:
     """Write the slugs file when it changed (atomically); a read-only content folder is a
     warning, not a failed build."""
     path = location(cfg)
+    if path is None:
+        return []
     text = dump(records)
     try:
         if path.read_text(encoding="utf-8") == text:
@@ -170,13 +180,25 @@ def save(cfg: Config, records: dict[str, Record]) -> list[Problem]:
     if len(records) <= 1 and not path.exists():  # nothing published yet
         return []
     try:
+        if not _writable(path.parent):
+            raise PermissionError(13, "the folder is read-only")
         _write(path, text)
     except OSError as exc:
-        return [Problem(FILE, None, "warning", "slugs-unwritable",
+        return [Problem(cfg.slugs_file, None, "warning", "slugs-unwritable",
                         f"cannot write {path}: {exc.strerror}; URLs are not pinned, so a title "
                         "edit will change an article's URL",
-                        "make the content folder writable")]
+                        "make the content folder writable, or set slugs_file = \"\" to "
+                        "silence this")]
     return []
+
+
+def _writable(folder: Path) -> bool:
+    """A folder its owner may write to: the mode bits are honoured even for root, so a folder
+    marked read-only (a shared corpus, a mounted archive) is never written into."""
+    try:
+        return bool(folder.stat().st_mode & stat.S_IWUSR) and os.access(folder, os.W_OK)
+    except OSError:
+        return False
 
 
 def _write(path: Path, text: str) -> None:

@@ -30,7 +30,8 @@ def corpus_builds(tmp_path_factory):
     for folder in FOLDERS:
         out = tmp_path_factory.mktemp(folder) / "public"
         cfg = replace(config.load(ROOT / "site.toml", content_dir=str(CORPUS / folder),
-                                  output_dir=str(out)), search=False)
+                                  output_dir=str(out)), search=False,
+                      slugs_file="")  # never write into the shared corpus
         result = run(cfg)
         files = sources.discover(CORPUS / folder)
         results[folder] = (result, files, out)

@@ -126,18 +126,25 @@ def test_a_bad_slugs_file_is_reported_not_fatal(tmp_path):
     assert result.ok and any(p.code == "slugs-unreadable" for p in result.problems)
 
 
-def test_a_read_only_content_folder_is_a_warning(tmp_path, monkeypatch):
+def test_a_read_only_content_folder_is_a_warning(tmp_path):
     site = make_site(tmp_path, {"a.md": article("甲")})
-
-    def refuse(*args):
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(slugs, "_write", refuse)  # as in ../shared/corpus
-    result = run(config.load(site), now=NOW)
+    content = tmp_path / "content"
+    content.chmod(0o555)  # as ../shared/corpus: marked read-only, even for root
+    try:
+        result = run(config.load(site), now=NOW)
+    finally:
+        content.chmod(0o755)
     assert result.ok and urls_of(tmp_path)["a.md"]
     warning = [p for p in result.problems if p.code == "slugs-unwritable"]
     assert warning and warning[0].severity == "warning"
-    assert not list((tmp_path / "content").glob(".slugs.toml*"))
+    assert not list(content.glob(".slugs.toml*"))
+
+
+def test_pinning_can_be_turned_off(tmp_path):
+    site = make_site(tmp_path, {"a.md": article("甲")}, 'slugs_file = ""\n')
+    result = run(config.load(site), now=NOW)
+    assert result.ok and not (tmp_path / "content/.slugs.toml").exists()
+    assert not [p for p in result.problems if p.code.startswith("slugs-")]
 
 
 def test_no_change_build_stays_a_no_op_after_writing_the_slugs_file(tmp_path):

@@ -338,7 +338,7 @@ def _address(f: Fields, cfg: Config) -> dict:
                 and not url.startswith("//"):
             key, permalink = key, url  # Hugo's `url`: the page's path
     if permalink is not None:
-        values["permalink"] = _permalink(f, key, _as_text(permalink))
+        values["permalink"] = _permalink(f, key, _as_text(permalink), cfg)
     key, aliases = f.get("aliases")
     kept = []
     for alias in _as_list(aliases)[:MAX_ALIASES]:
@@ -352,17 +352,36 @@ def _address(f: Fields, cfg: Config) -> dict:
     return values
 
 
-def _permalink(f: Fields, key: str, value: str) -> str:
+def _permalink(f: Fields, key: str, value: str, cfg: Config) -> str:
     """A checked permalink path; `:placeholders` are filled per article (`fill_permalink`)."""
     if not value:
         return ""
     path = _safe_path(value)
+    if path is not None and _reserved(path, cfg):
+        f.warn(key, "unsafe-permalink", f"`{key}` {value[:80]!r} is a path the site's own pages "
+                                        "use (ignored; the [urls] pattern is used)",
+               "choose a path outside the listings, e.g. /2019/05/my-post/")
+        return ""
     if path is None:
         f.warn(key, "unsafe-permalink", f"`{key}` {value[:80]!r} is not a safe path on this "
                                         "site (ignored; the [urls] pattern is used)",
                "write a path such as /2019/05/my-post/")
         return ""
     return path
+
+
+SITE_PATHS = ("/static/", "/pagefind/", "/api/", "/page/", "/feed.xml", "/404.html",
+              "/sitemap.xml", "/robots.txt", "/index.html")
+
+
+def _reserved(path: str, cfg: Config) -> bool:
+    """Whether an article at `path` would take the place of one of the site's own pages."""
+    if path == "/":
+        return True
+    prefixes = [getattr(cfg.urls, name).split("{", 1)[0] for name in
+                ("companies", "themes", "sources", "archive", "topics", "search", "company",
+                 "theme", "source", "year", "month")]
+    return any(path.startswith(p) for p in (*SITE_PATHS, *prefixes) if p not in ("", "/"))
 
 
 def _safe_path(value: str) -> str | None:

@@ -163,6 +163,10 @@ def test_date_wins_over_publish_date_whatever_the_order(cfg):
     ("permalink: https://evil.example/x", ""),
     ("permalink: //evil.example/x", ""),
     ("permalink: /:unknown/x", ""),
+    ("permalink: /", ""),                      # the site's own pages
+    ("permalink: /companies/", ""),
+    ("permalink: /archive/2024/", ""),
+    ("permalink: /static/style.css.html", ""),
 ])
 def test_permalinks_are_checked(cfg, front, permalink):
     meta, codes = meta_of(cfg, f"---\ntitle: t\ndate: 2024-01-01\n{front}\n---\nx")

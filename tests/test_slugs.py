@@ -85,7 +85,7 @@ def test_aliases_permalinks_and_collisions(tmp_path):
         "a.md": article("甲", "aliases: [/old/a/, /2019/a.html]\n"),
         "b.md": article("乙", "permalink: /special/b/\n"),
         "c.md": article("丙", "permalink: /special/b/\n", date="2024-03-02"),
-        "d.md": article("丁", "aliases: [/special/b/]\n"),  # a live page wins over an alias
+        "d.md": article("丁", "aliases: [/special/b/, /companies/]\n"),  # live pages win
     }
     result = run(config.load(make_site(tmp_path, files)), now=NOW)
     found = urls_of(tmp_path)
@@ -95,6 +95,7 @@ def test_aliases_permalinks_and_collisions(tmp_path):
     a_url = "https://example.org" + found["a.md"]
     assert a_url in page(tmp_path, "/old/a/") and a_url in page(tmp_path, "/2019/a.html")
     assert "乙" in page(tmp_path, "/special/b/")
+    assert 'http-equiv="refresh"' not in page(tmp_path, "/companies/")
 
 
 def test_front_matter_slug_beats_the_record_and_deleted_files_are_forgotten(tmp_path):

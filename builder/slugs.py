@@ -11,7 +11,9 @@ updating are pure; `save` is the only writer.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import stat
 import tomllib
 from dataclasses import dataclass, replace
@@ -74,6 +76,9 @@ def load(cfg: Config) -> tuple[dict[str, Record], list[Problem]]:
 
 
 def parse(text: str) -> tuple[dict[str, Record], list[Problem]]:
+    fast = _parse_own(text)
+    if fast is not None:
+        return fast, []
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -95,6 +100,46 @@ def parse(text: str) -> tuple[dict[str, Record], list[Problem]]:
             if isinstance(moved, list) else ()
         records[rel] = Record(entry["slug"], entry["url"], moved)
     return records, problems
+
+
+_LINE = re.compile(r'^(?:\[(".*")\]|(slug|url|moved_from|slugs) = (.*))$')
+
+
+def _parse_own(text: str) -> dict[str, Record] | None:
+    """The file as `dump` writes it, read line by line (its strings and arrays are also JSON):
+    several times faster than a TOML parser on a 100,000-article file. None when the file was
+    edited into another shape; `tomllib` then reads it."""
+    records: dict[str, Record] = {}
+    current: dict | None = None
+    rel = ""
+    try:
+        for line in text.split("\n"):
+            if not line or line.startswith("#"):
+                continue
+            m = _LINE.match(line)
+            if m is None:
+                return None
+            if m.group(1) is not None:
+                if current is not None:
+                    records[rel] = Record(**current)
+                rel, current = json.loads(m.group(1)), {}
+            elif m.group(2) == "slugs":
+                if current is not None:
+                    return None
+                records[STYLE] = Record(json.loads(m.group(3)), "/")
+            elif current is not None:
+                value = json.loads(m.group(3))
+                current[m.group(2)] = tuple(value) if m.group(2) == "moved_from" else value
+            else:
+                return None
+        if current is not None:
+            records[rel] = Record(**current)
+    except (ValueError, TypeError):
+        return None
+    if not all(isinstance(r.slug, str) and isinstance(r.url, str) and r.url.startswith("/")
+               and all(isinstance(u, str) for u in r.moved_from) for r in records.values()):
+        return None
+    return records
 
 
 def apply(articles: list[Article], records: dict[str, Record], cfg: Config) -> list[Article]:
@@ -160,16 +205,18 @@ def dump(records: dict[str, Record]) -> str:
 
 
 def _quote(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in escaped)
-    return f'"{escaped}"'
+    """A TOML basic string that is also a JSON string (see `_parse_own`)."""
+    quoted = json.dumps(text, ensure_ascii=False)  # escapes quotes, backslashes, C0 controls
+    return quoted.replace("\x7f", "\\u007f")  # TOML forbids a raw DEL as well
 
 
-def save(cfg: Config, records: dict[str, Record]) -> list[Problem]:
+def save(cfg: Config, records: dict[str, Record],
+         loaded: dict[str, Record] | None = None) -> list[Problem]:
     """Write the slugs file when it changed (atomically); a read-only content folder is a
-    warning, not a failed build."""
+    warning, not a failed build. `loaded`: the records read at the start of the build (equal
+    records: nothing to write, not even to format)."""
     path = location(cfg)
-    if path is None:
+    if path is None or records == loaded and path.exists():
         return []
     text = dump(records)
     try:

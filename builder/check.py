@@ -63,8 +63,9 @@ def cmd_check(cfg: Config, args: argparse.Namespace) -> int:
         for p in problems:
             print(report.line(p))
         print(report.summary(problems))
-        print(f"{files} files: {len(site.by_id)} articles, {len(articles) - len(selected)} held "
-              f"back, {files - len(articles)} skipped")
+        held_back = len(articles) - len(selected)
+        print(f"{files} files: {len(site.by_id)} articles, {files - len(articles)} skipped"
+              + (f", {held_back} held back" if held_back else ""))
         summary = migration.summary(cfg, site, _file_facts(cfg, scanned), problems,
                                     sum(1 for k in records if k != slugs.STYLE))
         if summary:

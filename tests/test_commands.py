@@ -81,7 +81,7 @@ def test_migration_summary_for_a_jekyll_folder(tmp_path):
                     ignore=shutil.ignore_patterns("*.yaml"))
     done = cli("check", cwd=tmp_path)
     out = done.stdout
-    assert "13 files: 11 articles, 2 held back, 0 skipped" in out, out
+    assert "13 files: 11 articles, 0 skipped, 2 held back" in out, out
     assert "Migration summary (13 files look like Jekyll's)" in out, out
     assert "read as: 13 YAML (---)" in out
     assert "held back: 2 drafts" in out

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import articles, fingerprint, index, keys, pool, render, search, taxonomy, urls
+from . import articles, fingerprint, index, keys, pool, publishing, render, search, slugs, taxonomy, urls
 from .config import Config
 from .model import BuildResult, Problem, Site
 from .progress import Clock
@@ -63,7 +63,8 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
     state, output = state_dir(cfg), cfg.path("output_dir")
     scan_problems: list[Problem] = []
     found = articles.scan(cfg, state, scan_problems)
-    print_ = keys.fingerprint(cfg, found, render.theme_folders(cfg), search_index)
+    print_ = keys.fingerprint(cfg, found + slugs.stamp(cfg), render.theme_folders(cfg),
+                              search_index)
     if last := _last_build_if_current(cfg, state, print_, now, search_index):
         clock("unchanged")
         return last.with_timings(clock.marks)
@@ -78,15 +79,21 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
     try:
         loaded = articles.load(found, cfg, tax, cache, executor, progress)
         clock("articles")
-        site, index_problems = index.index(loaded.articles, cfg, tax, now)
-        problems = [*scan_problems, *tax_problems, *loaded.problems, *index_problems,
-                    *_empty_terms(site, cfg)]
+        pinned, slug_problems = slugs.load(cfg)
+        selected, held, changes = publishing.select(
+            slugs.apply(loaded.articles, pinned, cfg), cfg, now)
+        site, index_problems = index.index(selected, cfg, tax, now)
+        records, redirects = slugs.update(site, cfg, pinned, {rel for rel, _, _ in found})
+        problems = [*scan_problems, *tax_problems, *loaded.problems, *slug_problems, *held,
+                    *index_problems, *_empty_terms(site, cfg)]
         clock("index")
-        renderer = render.Renderer(site, cfg, tax, session.theme(cfg), bodies=cache)
+        renderer = render.Renderer(site, cfg, tax, session.theme(cfg), bodies=cache,
+                                   redirects=redirects)
         written = _render_and_write(renderer, Writer(output, state), state, jobs, cache.close, clock)
         if isinstance(written, Problem):
             return BuildResult.failure([*problems, written], clock.marks, output)
         cache.save()
+        problems += slugs.save(cfg, records, pinned)
         if search_index and (written.changed or not search_current(output, state)):
             problems += _index_search(cfg, tax, output, state, site, cache)
             clock("search")
@@ -95,9 +102,12 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
 
     result = BuildResult(
         written=written.written, unchanged=written.unchanged, removed=written.removed,
-        articles=len(site.by_id), skipped=loaded.files - len(loaded.articles),
+        articles=len(site.by_id), skipped=loaded.files - len(site.by_id),
         problems=tuple(problems), timings=clock.marks, output=str(output), ok=True,
-        reused=loaded.reused, expires=index.future_until(loaded.articles, cfg, now))
+        reused=loaded.reused, expires=changes)
+    # computed again: the build may have written the slugs file (an input of the next build)
+    print_ = keys.fingerprint(cfg, found + slugs.stamp(cfg), render.theme_folders(cfg),
+                              search_index)
     fingerprint.store(state, print_, result)
     return result
 
@@ -207,11 +217,11 @@ def _index_search(cfg: Config, tax: taxonomy.Taxonomy, output: Path, state: Path
 def _empty_terms(site: Site, cfg: Config) -> list[Problem]:
     """Taxonomy terms no article is filed under: listed in the report, given no page."""
     out = []
-    for kind, slugs in site.empty_terms.items():
-        if slugs:
-            shown = ", ".join(slugs[:30]) + (" …" if len(slugs) > 30 else "")
+    for kind, empty in site.empty_terms.items():
+        if empty:
+            shown = ", ".join(empty[:30]) + (" …" if len(empty) > 30 else "")
             out.append(Problem(cfg.taxonomy_dir, None, "warning", "term-empty",
-                               f"{len(slugs)} {kind} terms have no article (no page): {shown}"))
+                               f"{len(empty)} {kind} terms have no article (no page): {shown}"))
     return out
 
 

@@ -9,12 +9,24 @@ from pathlib import Path
 
 from . import __version__, report
 from .config import Config, ConfigError, load
+from .model import Problem
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default="site.toml", help="site settings (default: site.toml)")
     p.add_argument("--content", help="content folder (overrides site.toml)")
     p.add_argument("--output", help="output folder (overrides site.toml)")
+
+
+def _publishing(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--drafts", action="store_true", help="include drafts, marked as such")
+    p.add_argument("--future", action="store_true",
+                   help="include articles dated in the future, marked as such")
+    p.add_argument("--expired", action="store_true",
+                   help="include articles past their expiryDate, marked as such")
+    p.add_argument("--base-url", metavar="URL",
+                   help="the site's address (overrides base_url in site.toml), e.g. for a "
+                        "deploy preview")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
                    help="print only the summary (and why, when the build fails)")
     b.add_argument("--force", action="store_true",
                    help="take over an output folder that holds files green-archive did not write")
+    _publishing(b)
 
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on change")
     _common(s)
@@ -42,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     s.add_argument("--open", action="store_true", help="open the site in a browser")
     s.add_argument("--no-watch", action="store_true", help="serve without watching")
+    _publishing(s)
 
     c = sub.add_parser("check", help="parse and report problems without writing a site")
     _common(c)
@@ -50,11 +64,28 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--explain", metavar="FILE", help="show how FILE is read, dated and tagged")
     c.add_argument("--suggest", action="store_true",
                    help="list companies mentioned in the content but missing from the taxonomy")
+    _publishing(c)
+
+    n = sub.add_parser("new", help="write a new dated article file and print its path")
+    _common(n)
+    n.add_argument("title", help="the article's title")
+    n.add_argument("--slug", help="the URL slug (default: from the title)")
+    n.add_argument("--draft", action="store_true", help="mark it as a draft")
     return top
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    return load(Path(args.config), content_dir=args.content, output_dir=args.output)
+    cfg = load(Path(args.config), content_dir=args.content, output_dir=args.output)
+    given = {name: True for name in ("drafts", "future", "expired")
+             if getattr(args, name, False)}
+    base_url = getattr(args, "base_url", None)
+    if base_url is not None:
+        if not base_url.startswith(("http://", "https://", "/")):
+            raise ConfigError([Problem("--base-url", None, "error", "config-value",
+                                       f"--base-url must be an http(s) URL or start with `/`, "
+                                       f"not {base_url!r}")])
+        given["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
+    return replace(cfg, **given) if given else cfg
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
             from .check import cmd_check
 
             return cmd_check(cfg, args)
+        if args.command == "new":
+            from .new import cmd_new
+
+            return cmd_new(cfg, args)
         from .serve import cmd_serve
 
         return cmd_serve(cfg, args)

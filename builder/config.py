@@ -166,11 +166,22 @@ class Config:
     per_page: int = 20
     search: bool = True
     """Build the Pagefind search index."""
-    future_date_days: int = 2
-    """Dates further in the future than this are kept but reported."""
     cluster: str = ""
     """A Dask scheduler (`tcp://HOST:PORT`) that runs the per-article stage; empty: a local
     process pool. The content folder must be at the same path on every worker."""
+    drafts: bool = False
+    """Build drafts (`draft: true`, `published: false`, `_drafts/`), marked as such
+    (`--drafts`)."""
+    future: bool = False
+    """Build articles dated in the future, marked as such (`--future`)."""
+    expired: bool = False
+    """Build articles past their `expiryDate`, marked as such (`--expired`)."""
+    slugs_file: str = ".slugs.toml"
+    """Where each article's first published slug and URL are kept, relative to the content
+    folder (commit it with the content); "" turns URL pinning off."""
+    image: str = ""
+    """The site's image for link previews (`og:image`) of pages without one of their own: an
+    absolute URL, or a path on the site such as `/static/share.png`."""
     clean: CleanConfig = field(default_factory=CleanConfig)
     tagging: TaggingConfig = field(default_factory=TaggingConfig)
     duplicates: DuplicatesConfig = field(default_factory=DuplicatesConfig)

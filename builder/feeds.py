@@ -41,9 +41,11 @@ def atom(cfg: Config, title: str, self_url: str, page_url: str,
     return ("\n".join(out) + "\n").encode()
 
 
-def sitemap(locations: list[str]) -> bytes:
+def sitemap(locations: list[tuple[str, str]]) -> bytes:
+    """`locations`: (absolute URL, last modification in ISO 8601 or "")."""
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    out += [f"<url><loc>{escape(loc)}</loc></url>" for loc in locations]
+    out += [f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{escape(mod)}</lastmod>" if mod else "")
+            + "</url>" for loc, mod in locations]
     out.append("</urlset>")
     return ("\n".join(out) + "\n").encode()

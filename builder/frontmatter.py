@@ -1,4 +1,9 @@
-"""Split a text into front matter (YAML `---`, TOML `+++`, JSON `{`) and body (pure)."""
+"""Split a text into front matter and body (pure): every syntax Hexo, Jekyll and Hugo accept.
+
+YAML between `---` lines (Hexo: any run of 3+ dashes, the same run closing), YAML without the
+opening line (Hexo: the file starts with `title: …` and the block ends at the first `---`),
+TOML between `+++` lines (Hugo), JSON between `;;;` lines without its braces (Hexo, also
+without the opening line) and a bare `{…}` JSON object (Hugo)."""
 
 from __future__ import annotations
 
@@ -10,8 +15,12 @@ import yaml
 
 from .model import Problem
 
-_FENCE = {"---": "yaml", "+++": "toml"}
-_CLOSE = {"yaml": re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M), "toml": re.compile(r"^\+\+\+[ \t]*$", re.M)}
+_OPEN = re.compile(r"^(-{3,}|\+{3}|;{3,})[ \t]*$")
+_SEPARATOR = re.compile(r"^(-{3,}|;{3,})[ \t]*$", re.M)
+"""The line that ends a block without an opening line (Hexo's "new" mode)."""
+HEADLESS_KEY = re.compile(r"^[ \t]*[\"']?([A-Za-z_][\w-]*)[\"']?[ \t]*:")
+"""The first line of a block without an opening line: a `key:` (YAML) or `"key":` (JSON)."""
+MAX_HEADLESS_LINES = 200
 MAX_FRONT_MATTER = 256 * 1024
 
 
@@ -40,27 +49,37 @@ class _TextDatesLoader(_Loader):
 _TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp",
                                  lambda loader, node: loader.construct_scalar(node))
 _ALIAS = re.compile(r"\*[^\s,\]}]+")
+_TABS = re.compile(r"\n(\t+)")
+"""Hexo reads tabs that indent YAML as two spaces each (YAML itself forbids them)."""
 
 
-def split(text: str, path: str) -> tuple[dict | None, str, int, list[Problem]]:
+def split(text: str, path: str, headless_keys: frozenset[str] = frozenset()
+          ) -> tuple[dict | None, str, int, list[Problem]]:
     """Return (front matter mapping or None, body, 1-based line where the body starts, problems).
 
     Leading blank lines before the fence are allowed (Hexo from RSS writes one), and so are
-    trailing spaces after a fence. A file without a fence has no front matter. A front matter
-    that cannot be read is an error: the metadata of that article is unknown.
+    trailing spaces after a fence. A file without a fence has no front matter, unless its first
+    line is `key:` with a key in `headless_keys` and a `---`/`;;;` line follows (Hexo's front
+    matter without the opening line). A front matter that cannot be read is an error: the
+    metadata of that article is unknown.
     """
     stripped = text.lstrip("\n \t")
     skipped = text[: len(text) - len(stripped)].count("\n")
-    first = stripped.split("\n", 1)[0].rstrip()
-    if first in _FENCE:
-        kind = _FENCE[first]
-        rest = stripped[len(stripped.split("\n", 1)[0]) + 1:] if "\n" in stripped else ""
-        close = _CLOSE[kind].search(rest)
+    first_line = stripped.split("\n", 1)[0]
+    opened = _OPEN.match(first_line)
+    if opened:
+        fence = opened.group(1)
+        kind = {"+": "toml", ";": "json"}.get(fence[0], "yaml")
+        rest = stripped[len(first_line) + 1:] if "\n" in stripped else ""
+        closing = re.escape(fence) + (r"|\.\.\." if fence == "---" else "")
+        close = re.compile(rf"^(?:{closing})[ \t]*$", re.M).search(rest)
         start_line = skipped + 2
         if close is None:
+            if kind == "yaml" and fence != "---":  # a long rule opening a Markdown body
+                return None, text, 1, []
             return None, text, 1, [Problem(path, skipped + 1, "error", "front-matter-unclosed",
-                                           f"front matter opened with `{first}` is never closed",
-                                           f"add a line `{first}` after the metadata")]
+                                           f"front matter opened with `{fence}` is never closed",
+                                           f"add a line `{fence}` after the metadata")]
         raw = rest[: close.start()]
         body = rest[close.end() + 1:]
         body_line = start_line + raw.count("\n") + 1
@@ -79,6 +98,16 @@ def split(text: str, path: str) -> tuple[dict | None, str, int, list[Problem]]:
             consumed = stripped[:end]
             body = stripped[end:].lstrip(" \t").removeprefix("\n")
             return _plain(data), body, skipped + consumed.count("\n") + 2, []
+    key = HEADLESS_KEY.match(first_line)
+    if key and key.group(1).lower() in headless_keys:
+        head = "\n".join(stripped.split("\n", MAX_HEADLESS_LINES + 1)[:MAX_HEADLESS_LINES + 1])
+        close = _SEPARATOR.search(head)
+        if close is not None:
+            kind = "json" if close.group(1)[0] == ";" else "yaml"
+            raw = stripped[: close.start()]
+            body = stripped[close.end() + 1:]
+            data, problems = _load(kind, raw, path, skipped + 1)
+            return data, body, skipped + raw.count("\n") + 2, problems
     return None, text, 1, []
 
 
@@ -87,7 +116,16 @@ def _load(kind: str, raw: str, path: str, line0: int) -> tuple[dict | None, list
         return None, [Problem(path, line0, "error", "front-matter-too-large",
                               f"front matter is {len(raw) // 1024} KB; at most "
                               f"{MAX_FRONT_MATTER // 1024} KB is read")]
-    if kind == "toml":
+    if kind == "json":
+        # Hexo writes the members without the braces: `"title": "x",` lines between `;;;`.
+        wrapped = raw if raw.lstrip().startswith("{") else "{" + raw + "}"
+        try:
+            data = json.loads(wrapped)
+        except json.JSONDecodeError as exc:
+            return None, [Problem(path, line0 + exc.lineno - 1, "error", "front-matter-syntax",
+                                  f"JSON front matter: {exc.msg}",
+                                  'write `"key": value` members separated by commas')]
+    elif kind == "toml":
         try:
             data = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:
@@ -100,6 +138,7 @@ def _load(kind: str, raw: str, path: str, line0: int) -> tuple[dict | None, list
             return None, [Problem(path, line0, "error", "front-matter-syntax",
                                   "YAML aliases (`*name`) are not allowed in front matter",
                                   "write the values out; aliases can expand without bound")]
+        raw = _TABS.sub(lambda m: "\n" + "  " * len(m.group(1)), raw)
         try:
             try:
                 data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
@@ -151,3 +190,18 @@ def key_lines(raw_text: str, body_line: int) -> dict[str, int]:
     for m in _KEY_LINE.finditer(head):
         out.setdefault(m.group(1).strip(), head.count("\n", 0, m.start()) + 1)
     return out
+
+
+def syntax(text: str, headless_keys: frozenset[str] = frozenset()) -> str:
+    """Which front-matter syntax `text` uses, in words (for the migration summary)."""
+    stripped = text.lstrip("\n \t")
+    first_line = stripped.split("\n", 1)[0]
+    opened = _OPEN.match(first_line)
+    if opened:
+        return {"+": "TOML (+++)", ";": "JSON (;;;)"}.get(opened.group(1)[0], "YAML (---)")
+    if stripped.startswith("{"):
+        return "JSON ({…})"
+    key = HEADLESS_KEY.match(first_line)
+    if key and key.group(1).lower() in headless_keys and _SEPARATOR.search(stripped):
+        return "front matter without the opening line"
+    return "no front matter"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from . import textutil, urls
 from .config import Config
@@ -21,7 +21,7 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
           now: datetime | None = None) -> tuple[Site, list[Problem]]:
     """Build the whole-site model. Deterministic: the same articles give the same Site."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
-    problems = _future_dates(ordered, cfg, now) if now is not None else []
+    problems: list[Problem] = []
     ordered, slug_problems = _unique_slugs(ordered, cfg)
     problems += slug_problems
     duplicates, duplicate_of = find_duplicates(ordered, cfg.duplicates)
@@ -43,14 +43,6 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
         undated=tuple(a.id for a in canonical if a.undated),
     )
     return site, problems
-
-
-def _future_dates(ordered: list[Article], cfg: Config, now: datetime) -> list[Problem]:
-    """Articles dated further ahead than `future_date_days`: kept, and reported."""
-    limit = timedelta(days=cfg.future_date_days)
-    return [Problem(a.id, None, "warning", "date-future",
-                    f"date {a.date.date().isoformat()} is in the future (kept)")
-            for a in ordered if a.date - now > limit]
 
 
 def _terms(canonical: tuple[Article, ...], tax: Taxonomy
@@ -95,13 +87,6 @@ def _archives(canonical: tuple[Article, ...], cfg: Config
             {m: tuple(ids) for m, ids in sorted(months.items(), reverse=True)})
 
 
-def future_until(articles: list[Article], cfg: Config, now: datetime) -> datetime | None:
-    """The first moment an article reported as future-dated at `now` stops being one (the
-    report changes then although no input did), or None."""
-    limit = timedelta(days=cfg.future_date_days)
-    return min((a.date - limit for a in articles if a.date - now > limit), default=None)
-
-
 def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], list[Problem]]:
     """Two articles may not share a URL: the older keeps it, later ones get `-2`, `-3`…
     (oldest first, so adding a newer article never renames an older one)."""
@@ -113,10 +98,23 @@ def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], l
     for a in sorted(ordered, key=lambda a: (a.date.timestamp(), a.id)):
         url = urls.article(cfg, a)
         if reserved := urls.reserved(cfg, url):
-            problems.append(Problem(a.id, None, "warning", "slug-reserved",
-                                    f"slug `{a.slug}` would put the article at {url}, which "
-                                    f"belongs to the site ({reserved}); using `{a.slug}-2`"))
-            a = replace(a, slug=f"{a.slug}-2")
+            if a.permalink:  # the front matter's path belongs to the site: the pattern is used
+                problems.append(Problem(a.id, None, "warning", "slug-reserved",
+                                        f"permalink {a.permalink} belongs to the site "
+                                        f"({reserved}); using the [urls] article pattern"))
+                a = replace(a, permalink="")
+                url = urls.article(cfg, a)
+            if reserved := urls.reserved(cfg, url):
+                problems.append(Problem(a.id, None, "warning", "slug-reserved",
+                                        f"slug `{a.slug}` would put the article at {url}, which "
+                                        f"belongs to the site ({reserved}); using `{a.slug}-2`"))
+                a = replace(a, slug=f"{a.slug}-2")
+                url = urls.article(cfg, a)
+        if url in taken and a.permalink:  # a permalink cannot be suffixed: the pattern is used
+            problems.append(Problem(a.id, None, "warning", "permalink-collision",
+                                    f"permalink {a.permalink} is taken by another article; "
+                                    "using the [urls] article pattern"))
+            a = replace(a, permalink="")
             url = urls.article(cfg, a)
         if url in taken:
             n = tried.get(url, 1) + 1

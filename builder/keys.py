@@ -48,7 +48,7 @@ def settings(cfg: Config) -> str:
 def article_settings(cfg: Config) -> str:
     """Only the settings the per-article stages read: a new `title` re-renders pages but
     keeps every cached article."""
-    return _digest(cfg.timezone, cfg.language, cfg.future_date_days, cfg.clean, cfg.slugs,
+    return _digest(cfg.timezone, cfg.language, cfg.clean, cfg.slugs,
                    cfg.tagging, cfg.duplicates.shingle)
 
 

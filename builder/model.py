@@ -92,7 +92,20 @@ class Meta:
     """Editorial override: theme slugs to add."""
     exclude_companies: tuple[str, ...] = ()
     exclude_themes: tuple[str, ...] = ()
-    draft: bool = False
+    draft: str = ""
+    """Why the article is a draft (`draft: true`, `published: false`, `in _drafts/`), or empty."""
+    publish_date: datetime | None = None
+    """Held back until then (Hugo's `publishDate`), when later than `date`."""
+    expiry_date: datetime | None = None
+    """Withdrawn from then on (Hugo's `expiryDate`)."""
+    permalink: str = ""
+    """The URL path the front matter asks for (Jekyll/Hexo `permalink`, Hugo `url`), checked."""
+    aliases: tuple[str, ...] = ()
+    """Older URL paths that redirect here (Hugo `aliases`, Jekyll `redirect_from`)."""
+    excerpt_separator: str = ""
+    """Jekyll's per-post `excerpt_separator`."""
+    ignored: tuple[str, ...] = ()
+    """Known peer fields read and deliberately ignored (`layout`, `weight`…)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +188,18 @@ class Article:
     undated: bool = False
     """No usable date was found: `date` is `UNDATED`; the article has its own archive page,
     comes after dated articles in listings and is left out of date-ordered feeds."""
+    draft: str = ""
+    """Why this is a draft (held back unless `--drafts`), or empty."""
+    publish_date: datetime | None = None
+    """Held back before this moment unless `--future` (the date, or a later `publishDate`)."""
+    expiry_date: datetime | None = None
+    """Held back from this moment on unless `--expired`."""
+    permalink: str = ""
+    """URL path set by the front matter; empty: the `[urls] article` pattern."""
+    aliases: tuple[str, ...] = ()
+    """URL paths that redirect to this article (front matter)."""
+    fixed_slug: bool = False
+    """The slug was set by the front matter or the file name, not derived from the title."""
 
     def terms(self, kind: Kind) -> tuple[str, ...]:
         return tuple(t.term for t in self.tags if t.kind == kind)

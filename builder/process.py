@@ -9,14 +9,17 @@ returns None.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import duplicates, repair, taxonomy, textutil
 from .config import Config
 from .model import UNDATED, Article, Draft, Problem, Processed, SourceFile, TagInput
+from .parse import DATED_NAME, fill_permalink
 from .parse import parse as parse_source
 
 if TYPE_CHECKING:
@@ -39,15 +42,12 @@ def process(src: SourceFile, cfg: Config, tax: taxonomy.Taxonomy) -> Processed:
 
 
 def parse(src: SourceFile, cfg: Config, problems: list[Problem]) -> Draft | None:
-    """Decode, split the front matter, normalise the fields; drafts are not built."""
+    """Decode, split the front matter, normalise the fields."""
     draft = parse_source(src, cfg)
     if isinstance(draft, list):
         problems += draft
         return None
-    problems += draft.problems
-    if draft.meta.draft:
-        problems.append(Problem(src.path, None, "warning", "draft", "marked as a draft (not built)"))
-        return None
+    problems += draft.problems  # a draft is built too: publishing.select holds it back
     return draft
 
 
@@ -92,27 +92,38 @@ def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: C
     meta = replace(draft.meta, title=title, source=draft.meta.source or facts.source,
                    source_url=draft.meta.source_url or facts.source_url,
                    authors=draft.meta.authors or tuple(facts.authors))
+    dated_name = DATED_NAME.match(PurePosixPath(src.path).stem) is not None  # Jekyll's posts
     meta, date_problems = repair.resolve_date(meta, facts.time, cleaned.text, src.path, cfg,
-                                              expected=not draft.has_front_matter)
+                                              expected=not draft.has_front_matter or dated_name)
+    if meta.date is None and meta.draft and src.mtime_ns:  # Jekyll dates an undated draft so
+        meta = replace(meta, date=datetime.fromtimestamp(src.mtime_ns / 1e9, cfg.tz),
+                       date_evidence="the file's modification time (an undated draft)")
+        date_problems = [p for p in date_problems if p.code != "date-missing"]
     problems += date_problems
     if not cleaned.text.strip():
         problems.append(Problem(src.path, draft.body_line, "warning", "empty-body", "the body is empty"))
-    lead = meta.description or facts.abstract or cleaned.first_paragraph or cleaned.text
     counted = textutil.counts(cleaned.text)  # for the reading time and the language
+    slug = meta.slug or _slug(title, cfg) or _path_slug(src.path)
+    local = (meta.date or UNDATED).astimezone(cfg.tz)
     article = Article(
-        id=src.path, slug=meta.slug or _slug(title, cfg) or _path_slug(src.path), title=title,
+        id=src.path, slug=slug, title=title,
         date=meta.date or UNDATED, date_evidence=meta.date_evidence if meta.date else "",
         undated=meta.date is None, updated=meta.updated,
         source=meta.source, source_url=meta.source_url, authors=meta.authors,
         html=cleaned.html, text=cleaned.text,
-        excerpt=textutil.excerpt(lead, cfg.clean.excerpt_length),
+        excerpt=excerpt(draft, meta.description, facts.abstract, cleaned, cfg),
         image=meta.image or cleaned.lead_image,
         language=meta.language or guess_language(cleaned.text, cfg.language, counted),
         chars=textutil.article_chars(cleaned.text),
         reading_minutes=textutil.reading_minutes(cleaned.text, counted),
         categories=meta.categories, source_tags=meta.tags,
         sketch=duplicates.sketch(cleaned.text, cfg.duplicates.shingle),
-        problems=tuple(problems), digest=src.digest)
+        problems=tuple(problems), digest=src.digest,
+        draft=meta.draft, publish_date=meta.publish_date, expiry_date=meta.expiry_date,
+        permalink=fill_permalink(meta.permalink, local, meta.categories, slug)
+        if meta.permalink else "",
+        aliases=tuple(fill_permalink(a, local, meta.categories, slug) for a in meta.aliases),
+        fixed_slug=bool(meta.slug))
     given = TagInput(cleaned.text, cleaned.first_paragraph, meta.companies, meta.themes,
                      meta.exclude_companies, meta.exclude_themes)
     return Processed(article, tuple(problems), given)
@@ -137,6 +148,45 @@ def tag(done: Processed, tax: taxonomy.Taxonomy, cfg: Config) -> Processed:
                         article.source_tags + article.categories, tax, cfg.tagging, add=add,
                         exclude={"company": given.exclude_companies, "theme": given.exclude_themes})
     return Processed(replace(article, tags=tags, problems=tuple(kept)), tuple(kept), given)
+
+
+MARKED_EXCERPT_FACTOR = 4
+"""An excerpt the author marked may be this many times the usual length before it is cut."""
+MORE = re.compile(r"<!--\s*more\s*-->", re.I)
+"""Hexo's and Jekyll's `<!-- more -->`, Hugo's `<!--more-->`: the excerpt ends here."""
+_COMMENTS = re.compile(r"<!--.*?-->", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|td|th)>|<br\s*/?>", re.I)
+_LINK_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)
+
+
+def excerpt(draft: Draft, description: str, abstract: str, cleaned: Cleaned, cfg: Config) -> str:
+    """The author's excerpt (`description`, `excerpt`, `summary`), else the body up to its
+    excerpt separator, else the abstract block or the first paragraph, cut to length."""
+    if description:
+        return textutil.excerpt(description, cfg.clean.excerpt_length)
+    marked = before_separator(draft.body, draft.body_format, draft.meta.excerpt_separator)
+    if marked:
+        return textutil.excerpt(marked, cfg.clean.excerpt_length * MARKED_EXCERPT_FACTOR)
+    return textutil.excerpt(abstract or cleaned.first_paragraph or cleaned.text,
+                            cfg.clean.excerpt_length)
+
+
+def before_separator(body: str, body_format: str, separator: str) -> str:
+    """The plain text before the excerpt separator (the post's own, else `<!-- more -->`),
+    or "" when the body has none."""
+    if separator and separator in body:
+        head = body.split(separator, 1)[0]
+    else:
+        m = MORE.search(body)
+        if m is None:
+            return ""
+        head = body[: m.start()]
+    if body_format == "markdown":  # link references defined after the separator (Jekyll)
+        from .clean import markdown_to_html
+        head = markdown_to_html(head + "\n\n" + "\n".join(_LINK_DEF.findall(body)))
+    head = _BLOCK_END.sub(" ", _COMMENTS.sub("", head))
+    return " ".join(html.unescape(_TAG.sub("", head)).split())
 
 
 def first_heading(draft: Draft) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Protocol
 
@@ -105,6 +105,10 @@ class Job:
     key: str
     """A hash of everything the page shows (`keys.page`): the incremental model's one key."""
     make: Callable[[], Page]
+    listed: bool = True
+    """In the sitemap: public HTML pages only (not redirects, folded duplicates, previews)."""
+    lastmod: str = ""
+    """When what the page shows last changed (ISO 8601), for the sitemap; empty: unknown."""
 
 
 def make(job: Job) -> Page:
@@ -133,8 +137,10 @@ class Renderer:
     """Turns the Site into pages. Holds only read-only inputs; `jobs()` is a generator."""
 
     def __init__(self, site: Site, cfg: Config, tax: Taxonomy, theme: Theme,
-                 bodies: Bodies | None = None):
+                 bodies: Bodies | None = None, redirects: dict[str, str] | None = None):
         self.site, self.cfg, self.tax, self.theme = site, cfg, tax, theme
+        self.redirects = redirects or {}
+        """Old URL → id of the article it now redirects to (`slugs.update`)."""
         self.bodies = bodies or OwnBodies(site)
         self.lang = cfg.language
         self._stamps: dict[str, str] = {}
@@ -145,7 +151,7 @@ class Renderer:
                           ("article", "list", "terms", "topics", "archive", "search", "404")}
         self.common = {
             "site": {"title": cfg.title, "description": cfg.description,
-                     "language": cfg.language, "search": cfg.search},
+                     "language": cfg.language, "search": cfg.search, "image": self.site_image()},
             "nav": [(label, self.href(url)) for label, url in (
                 ("首页 Home", urls.home()), ("公司 Companies", urls.companies(cfg)),
                 ("主题 Themes", urls.themes(cfg)), ("来源 Sources", urls.sources(cfg)),
@@ -200,7 +206,7 @@ class Renderer:
             local_date(a.date, a.language or self.lang, self.cfg),
             "excerpt": a.excerpt, "source": self.source_of(a), "lang": a.language,
             "companies": self.terms_of(a, "company"), "themes": self.terms_of(a, "theme"),
-            "reading_minutes": a.reading_minutes,
+            "reading_minutes": a.reading_minutes, "draft": a.draft,
         }
 
     def render(self, name: str, url: str, title: str, **ctx) -> Page:
@@ -217,24 +223,45 @@ class Renderer:
         hit = self._stamps.get(article_id)
         if hit is None:
             a = self.site.by_id[article_id]
-            hit = "\x1f".join((a.digest or a.id, a.slug, *(t for k in KINDS for t in a.terms(k)
-                                                             if t in self.site.terms[k])))
+            hit = "\x1f".join((a.digest or a.id, a.slug, a.permalink, a.draft,
+                                *(t for k in KINDS for t in a.terms(k) if t in self.site.terms[k])))
             self._stamps[article_id] = hit
         return hit
 
-    def job(self, url: str, key_parts: tuple, make: Callable[[], Page]) -> Job:
+    def job(self, url: str, key_parts: tuple, make: Callable[[], Page],
+            listed: bool | None = None, lastmod: str = "") -> Job:
         """A page, its input key made of `key_parts` (what the page shows of the site; the
-        theme, taxonomy and settings are in `self.shared_key`): equal keys, equal bytes."""
-        return Job(url, urls.out_path(url), keys.page(self.shared_key, key_parts), make)
+        theme, taxonomy and settings are in `self.shared_key`): equal keys, equal bytes.
+        `listed`: in the sitemap (default: an HTML page other than the 404)."""
+        out = urls.out_path(url)
+        if listed is None:
+            listed = out.endswith(".html") and url != urls.not_found()
+        return Job(url, out, keys.page(self.shared_key, key_parts), make, listed, lastmod)
+
+    def lastmod(self, ids) -> str:
+        """The newest publication or update date of these articles (ISO 8601)."""
+        newest = max((d for a in map(self.site.by_id.__getitem__, ids)
+                      if (d := a.updated or (None if a.undated else a.date))), default=None)
+        return newest.isoformat() if newest else ""
+
+    def site_image(self) -> str:
+        image = self.cfg.image
+        if image.startswith("/"):
+            return urls.absolute(self.cfg, image)
+        return image if image.startswith(("http://", "https://")) else ""
 
     def jobs(self) -> Iterator[Job]:
         """Every output file as (url, output path, input key, how to render it): the build
-        renders only those whose key changed since the last build. The sitemap comes last: it
-        lists every HTML page before it."""
-        locations = []
-        for job in self._pages():
-            if job.out_path.endswith(".html") and job.url != urls.not_found():
-                locations.append(urls.absolute(self.cfg, job.url))
+        renders only those whose key changed since the last build. Redirect pages follow the
+        pages and never take the place of one; the sitemap comes last: it lists every public
+        HTML page before it, with its lastmod."""
+        locations, taken = [], set()
+        for job in chain(self._pages(), self.redirect_jobs()):
+            if job.out_path in taken:  # a redirect at a path a page has
+                continue
+            taken.add(job.out_path)
+            if job.listed:
+                locations.append((urls.absolute(self.cfg, job.url), job.lastmod))
             yield job
         yield self.job(urls.sitemap(), ("sitemap", tuple(locations)), partial(
             lambda u, found: Page(u, urls.out_path(u), feeds.sitemap(found)), urls.sitemap(), locations))
@@ -289,7 +316,9 @@ class Renderer:
             yield self.job(self.url_of(a),
                            ("article", self.stamp(a.id), older, newer,
                             tuple((i, self.stamp(i)) for i in around)),
-                           partial(self.article_page, a))
+                           partial(self.article_page, a),
+                           listed=not a.draft and a.id not in site.duplicate_of,
+                           lastmod=self.lastmod((a.id,)))
 
     def _term_jobs(self) -> Iterator[Job]:
         """Per kind: the index of terms, then each term's listing and feed."""
@@ -322,6 +351,8 @@ class Renderer:
         original = site.by_id.get(site.duplicate_of.get(a.id, ""))
         related = [self.card(site.by_id[i]) for i in site.related.get(a.id, ())]
         html = self.bodies.body(a.id)
+        url = urls.absolute(self.cfg, self.url_of(a))
+        image = a.image if a.image.startswith(("http://", "https://")) else self.site_image()
         ctx = {
             "article": {
                 **self.card(a),
@@ -334,7 +365,10 @@ class Renderer:
                 "source_url": a.source_url,
                 "chars": a.chars,
                 "year": "" if a.undated else a.date.astimezone(self.cfg.tz).year,
+                "updated_iso": a.updated.isoformat() if a.updated else "",
             },
+            "og_image": image,
+            "json_ld": self.json_ld(a, url, image),
             "older": self.card(site.by_id[older]) if older else None,
             "newer": self.card(site.by_id[newer]) if newer else None,
             "related": related,
@@ -348,6 +382,37 @@ class Renderer:
                                original)) if original else "")
         return page
 
+    def json_ld(self, a: Article, url: str, image: str) -> Markup:
+        """schema.org NewsArticle for search engines and news aggregators, as the text of a
+        `<script type="application/ld+json">` (`<`, `>` and `&` escaped: it cannot end the
+        script element)."""
+        home = urls.absolute(self.cfg, urls.home())
+        publisher: dict = {"@type": "Organization", "name": self.cfg.title, "url": home}
+        if self.site_image():
+            publisher["logo"] = {"@type": "ImageObject", "url": self.site_image()}
+        authors = [{"@type": "Person", "name": n} for n in a.authors] or \
+            [{"@type": "Organization", "name": a.source} if a.source else publisher]
+        about = [{"@type": "Organization" if kind == "company" else "Thing",
+                  "name": self.term_name(kind, slug),
+                  "url": urls.absolute(self.cfg, urls.term(self.cfg, kind, slug))}
+                 for kind in KINDS for slug in a.terms(kind) if slug in self.site.terms[kind]]
+        data: dict = {
+            "@context": "https://schema.org", "@type": "NewsArticle",
+            "headline": a.title if len(a.title) <= 110 else a.title[:109] + "…",
+            **({} if a.undated else {"datePublished": a.date.isoformat()}),
+            **({"dateModified": a.updated.isoformat()} if a.updated else {}),
+            "author": authors, "publisher": publisher,
+            **({"image": [image]} if image else {}),
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url}, "url": url,
+            **({"description": a.excerpt} if a.excerpt else {}),
+            **({"inLanguage": a.language} if a.language else {}),
+            **({"about": about} if about else {}),
+            **({"isBasedOn": a.source_url} if a.source_url else {}),
+        }
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e")
+                      .replace("&", "\\u0026"))
+
     def listing(self, base: str, title: str, ids: list[str], **extra) -> Iterator[Job]:
         per = self.cfg.per_page
         total = max(1, math.ceil(len(ids) / per))
@@ -356,7 +421,8 @@ class Renderer:
             parts = ("list", base, title, tuple(sorted(extra.items())), n, total, len(ids),
                      tuple((i, self.stamp(i)) for i in chunk))
             yield self.job(urls.page(base, n), parts,
-                           partial(self.listing_page, base, title, ids, n, total, extra))
+                           partial(self.listing_page, base, title, ids, n, total, extra),
+                           lastmod=self.lastmod(chunk))
 
     def listing_page(self, base: str, title: str, ids: list[str], n: int, total: int,
                      extra: dict) -> Page:
@@ -421,11 +487,26 @@ class Renderer:
         return self.render("topics", urls.topics(self.cfg), "全部主题 All topics",
                            groups=groups)
 
+    def redirect_jobs(self) -> Iterator[Job]:
+        """A page at each old URL of a moved article (and each alias), unless a live article
+        has taken that URL. Listed nowhere: not in the sitemap, feeds or listings."""
+        live = {self.url_of(a) for a in self.site.by_id.values()}
+        for old, article_id in self.redirects.items():
+            a = self.site.by_id.get(article_id)
+            if a is None or old in live:
+                continue
+            target = self.url_of(a)
+            yield self.job(old, ("redirect", target), partial(
+                lambda u, t: Page(u, urls.out_path(u), urls.redirect_page(self.cfg, t)),
+                old, target), listed=False)
+
     def feed(self, listing: str, title: str, ids) -> Job:
         """A listing's Atom feed: its newest dated articles (a feed is ordered by date, so an
-        undated article has no place in it)."""
+        undated article has no place in it; previews, drafts, future and expired, never reach
+        feed readers)."""
         by_id = self.site.by_id
-        entries = list(islice((i for i in ids if not by_id[i].undated), FEED_ENTRIES))
+        entries = list(islice((i for i in ids if not by_id[i].undated and not by_id[i].draft),
+                              FEED_ENTRIES))
         return self.job(urls.feed(listing), ("feed", listing, title,
                                              tuple((i, self.stamp(i)) for i in entries)),
                         partial(self.feed_page, listing, title, entries))
@@ -450,6 +531,9 @@ class Renderer:
                 "date": None if a.undated else a.date.isoformat(),
                 "date_evidence": a.date_evidence,
                 "undated": a.undated,
+                "updated": a.updated.isoformat() if a.updated else None,
+                "excerpt": a.excerpt,
+                "preview": a.draft or None,
                 "source": a.source,
                 "source_url": a.source_url,
                 "authors": list(a.authors),

@@ -16,18 +16,21 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
+from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import report, urls
+from . import report, slugs, urls
 from .build import run
 from .config import Config, ConfigError, load
-from .model import BuildResult
+from .model import BuildResult, Problem
 from .session import PreviewSession
 from .state import state_dir
 
+OVERRIDABLE = ("drafts", "future", "expired", "base_url")
+"""Settings the command line may override (`serve --drafts --base-url …`)."""
 RELOAD_PATH = "/__green_archive/events"
 SCRIPT_PATH = "/__green_archive/reload.js"
 RELOAD_JS = b"""(function () {
@@ -51,13 +54,61 @@ class State:
         self.version = 0
         self.result: BuildResult | None = None
         self.error: str = ""
+        self.missing: dict[str, list[Problem]] = {}
+        """Site URL → why the article published there is not built now."""
         self.changed = threading.Condition()
 
-    def publish(self, result: BuildResult | None, error: str = "") -> None:
+    def publish(self, result: BuildResult | None, error: str = "",
+                missing: dict[str, list[Problem]] | None = None) -> None:
         with self.changed:
             self.result, self.error = result, error
+            if missing is not None:
+                self.missing = missing
             self.version += 1
             self.changed.notify_all()
+
+
+HELD = ("draft", "date-future", "expired")
+MAX_OVERLAY = 30
+
+
+def missing_pages(cfg: Config, result: BuildResult) -> dict[str, list[Problem]]:
+    """URL → the problems of the file last published there, for each article that is not
+    built now (an error, or held back): its URL explains why it is missing."""
+    records, _ = slugs.load(cfg)
+    why: dict[str, list[Problem]] = {}
+    for p in result.problems:
+        if p.path in records and (p.severity == "error" or p.code in HELD):
+            why.setdefault(p.path, []).append(p)
+    return {records[rel].url: found for rel, found in why.items() if rel != slugs.STYLE}
+
+
+def overlay(state: State, rel: str | None = None) -> str:
+    """The preview's error box: why this URL is missing, then every error of the last build
+    (an article that failed is not on the site: the editor sees it on whatever page is open)."""
+    parts = []
+    if rel is not None:
+        found = state.missing.get(rel) or state.missing.get(rel.rstrip("/") + "/")
+        if found:
+            parts.append(f"This page ({rel}) is missing: the article published here is not "
+                         "built now.\n" + "\n".join(report.line(p) for p in found))
+    if state.error or (state.result and not state.result.ok):
+        lines = state.error or "\n".join(report.line(p) for p in state.result.problems
+                                          if p.severity == "error")
+        parts.append(f"Build failed — showing the last good site.\n{lines}")
+    elif state.result is not None:
+        errors = [p for p in state.result.problems if p.severity == "error"]
+        if errors:
+            shown = "\n".join(report.line(p) for p in errors[:MAX_OVERLAY])
+            more = f"\n… and {len(errors) - MAX_OVERLAY} more" if len(errors) > MAX_OVERLAY else ""
+            parts.append(f"{len(errors)} error{'s' if len(errors) > 1 else ''}: "
+                         f"these files are not on the site.\n{shown}{more}")
+    if not parts:
+        return ""
+    return ('<div role="alert" id="green-archive-errors" style="position:fixed;inset:auto 0 0 0;'
+            'max-height:50vh;overflow:auto;background:#7a1020;color:#fff;padding:1rem;'
+            'font:14px/1.5 monospace;white-space:pre-wrap;z-index:99999">'
+            + html.escape("\n\n".join(parts)) + "</div>")
 
 
 def resolve(root: Path, url_path: str) -> Path | None:
@@ -162,29 +213,22 @@ def make_handler(root: Path, base: str, state: State):
             rel = "/" + path[len(base):]
             file = resolve(root, rel)
             if file is None:
-                return self.not_found(head)
+                return self.not_found(head, unquote(rel))
             if file.name == "index.html" and not rel.endswith("/") and \
                     not rel.endswith("index.html"):
                 return self.redirect(path + "/")
             self.send(200, self.inject(file.read_bytes(), file.suffix), _type(file), head)
 
-        def inject(self, body: bytes, suffix: str) -> bytes:
+        def inject(self, body: bytes, suffix: str, rel: str | None = None) -> bytes:
             if suffix != ".html":
                 return body
-            extra = f'<script src="{SCRIPT_PATH}"></script>'
-            if state.error or (state.result and not state.result.ok):
-                lines = state.error or "\n".join(report.line(p) for p in state.result.problems
-                                                  if p.severity == "error")
-                extra += ('<div role="alert" style="position:fixed;inset:auto 0 0 0;max-height:50vh;'
-                          'overflow:auto;background:#7a1020;color:#fff;padding:1rem;'
-                          'font:14px/1.5 monospace;white-space:pre-wrap;z-index:99999">'
-                          f"Build failed — showing the last good site.\n{html.escape(lines)}</div>")
+            extra = f'<script src="{SCRIPT_PATH}"></script>' + overlay(state, rel)
             return body.replace(b"</body>", extra.encode() + b"</body>", 1)
 
-        def not_found(self, head: bool) -> None:
+        def not_found(self, head: bool, rel: str | None = None) -> None:
             page = root / "404.html"
-            body = self.inject(page.read_bytes(), ".html") if page.is_file() else b"Not found"
-            self.send(404, body, "text/html; charset=utf-8", head)
+            body = page.read_bytes() if page.is_file() else b"<!doctype html><body>Not found</body>"
+            self.send(404, self.inject(body, ".html", rel), "text/html; charset=utf-8", head)
 
         def redirect(self, location: str) -> None:
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -270,11 +314,16 @@ class SearchIndexer:
                     self.say(report.line(p))
 
 
-def watch_paths(cfg: Config, config_path: Path) -> list[Path]:
+def watch_candidates(cfg: Config, config_path: Path) -> list[Path]:
+    """Everything a build reads, whether it exists yet or not."""
     paths = [cfg.path("content_dir"), cfg.path("taxonomy_dir"), config_path.resolve(),
              (Path(cfg.root) / cfg.themes_dir / cfg.theme).resolve(),
              (Path(cfg.root) / cfg.templates_dir).resolve(), (Path(cfg.root) / "static").resolve()]
-    return [p for p in dict.fromkeys(paths) if p.exists()]
+    return list(dict.fromkeys(paths))
+
+
+def watch_paths(cfg: Config, config_path: Path) -> list[Path]:
+    return [p for p in watch_candidates(cfg, config_path) if p.exists()]
 
 
 def rebuild_loop(reload_config: Callable[[], Config], config_path: Path, state: State,
@@ -291,35 +340,53 @@ def rebuild_loop(reload_config: Callable[[], Config], config_path: Path, state: 
 
     def relevant(_change, path: str) -> bool:
         p = Path(path)
+        # the build writes the slugs file: watching it would rebuild once more after each build
         return not (p == output or output in p.parents or cache in p.parents
-                    or p.name.endswith((".tmp", "~", ".swp")) or p.name.startswith(".#"))
+                    or p.name.endswith((".tmp", "~", ".swp")) or p.name.startswith(".#")
+                    or p.name == Path(cfg.slugs_file or slugs.FILE).name)
 
-    for changes in watch(*watch_paths(cfg, config_path), watch_filter=relevant,
-                         stop_event=stop, debounce=50, step=20, rust_timeout=500):
-        names = sorted({Path(p).name for _, p in changes})
-        started = time.perf_counter()
-        try:
-            cfg = reload_config()
-            result = run(cfg, session=session, search_index=False)
-        except ConfigError as exc:
-            message = "\n".join(report.line(p) for p in exc.problems)
-            say(f"config error:\n{message}")
-            state.publish(state.result, message)
-            continue
-        except Exception as exc:  # noqa: BLE001 - the server must survive any rebuild error
-            say(f"rebuild failed: {type(exc).__name__}: {exc}")
-            state.publish(state.result, f"{type(exc).__name__}: {exc}")
-            continue
-        took = time.perf_counter() - started
-        errors = [p for p in result.problems if p.severity == "error"]
-        for p in errors[:20]:
-            say(report.line(p))
-        say(f"rebuilt in {took:.2f}s after {', '.join(names[:3])}"
-            f"{' …' if len(names) > 3 else ''}: {result.written} written, "
-            f"{result.removed} removed, {len(errors)} errors")
-        state.publish(result, "" if result.ok else "\n".join(report.line(p) for p in errors))
-        if result.ok and cfg.search and (result.written or result.removed):
-            indexer.request(cfg)
+    while not stop.is_set():
+        watched = watch_paths(cfg, config_path)
+        for changes in watch(*watched, watch_filter=relevant, stop_event=stop, debounce=50,
+                             step=20, rust_timeout=500, yield_on_timeout=True):
+            appeared = [p for p in watch_paths(cfg, config_path) if p not in watched]
+            if not changes and not appeared:
+                continue
+            cfg = _rebuild(reload_config, state, say, session, indexer, cfg,
+                           changes or {(None, str(p)) for p in appeared})
+            if appeared:  # a new templates/ or static/ folder: watch it too
+                break
+
+
+def _rebuild(reload_config: Callable[[], Config], state: State, say: Callable[[str], None],
+             session: PreviewSession, indexer: SearchIndexer, cfg: Config, changes) -> Config:
+    """One rebuild after `changes`; publishes the result (or the error) to open pages."""
+    names = sorted({Path(p).name for _, p in changes})
+    started = time.perf_counter()
+    try:
+        cfg = reload_config()
+        result = run(cfg, session=session, search_index=False)
+    except ConfigError as exc:
+        message = "\n".join(report.line(p) for p in exc.problems)
+        say(f"config error:\n{message}")
+        state.publish(state.result, message)
+        return cfg
+    except Exception as exc:  # noqa: BLE001 - the server must survive any rebuild error
+        say(f"rebuild failed: {type(exc).__name__}: {exc}")
+        state.publish(state.result, f"{type(exc).__name__}: {exc}")
+        return cfg
+    took = time.perf_counter() - started
+    errors = [p for p in result.problems if p.severity == "error"]
+    for p in errors[:20]:
+        say(report.line(p))
+    say(f"rebuilt in {took:.2f}s after {', '.join(names[:3])}"
+        f"{' …' if len(names) > 3 else ''}: {result.written} written, "
+        f"{result.removed} removed, {len(errors)} errors")
+    state.publish(result, "" if result.ok else "\n".join(report.line(p) for p in errors),
+                  missing_pages(cfg, result))
+    if result.ok and cfg.search and (result.written or result.removed):
+        indexer.request(cfg)
+    return cfg
 
 
 def start(cfg: Config, config_path: Path, host: str = "127.0.0.1", port: int = 8000,
@@ -329,15 +396,24 @@ def start(cfg: Config, config_path: Path, host: str = "127.0.0.1", port: int = 8
     state = State()
     session = PreviewSession()
     result = run(cfg, session=session)
-    state.publish(result)
+    state.publish(result, "", missing_pages(cfg, result))
     server = PreviewServer((host, port),
                            make_handler(cfg.path("output_dir"), urls.base_path(cfg), state))
     stop = threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     if watch:
+        overrides: dict = {}
+
         def reload_config() -> Config:
-            return load(config_path, content_dir=str(cfg.path("content_dir")),
-                        output_dir=str(cfg.path("output_dir")))
+            return replace(load(config_path, content_dir=str(cfg.path("content_dir")),
+                                output_dir=str(cfg.path("output_dir"))), **overrides)
+
+        try:  # what the command line set (--drafts, --base-url…) outlives a site.toml edit
+            from_file = reload_config()
+            overrides.update({name: getattr(cfg, name) for name in OVERRIDABLE
+                              if getattr(cfg, name) != getattr(from_file, name)})
+        except ConfigError:
+            pass
 
         threading.Thread(target=rebuild_loop, args=(reload_config, config_path, state, stop, say,
                                                     session), daemon=True).start()

@@ -10,12 +10,21 @@ from .config import RESERVED_FOLDERS, Config, UrlsConfig
 from .model import Article
 
 
+def unproxy(url: str, prefixes: tuple[str, ...]) -> str:
+    """`https://cors.zfour.workers.dev/?http://images…` → `http://images…`."""
+    for prefix in prefixes:
+        while url.startswith(prefix) and len(url) > len(prefix):
+            url = url[len(prefix):]
+    return url
+
+
 def _fill(pattern: str, **values: object) -> str:
     return pattern.format(**{k: quote(str(v), safe="-_.~") for k, v in values.items()})
 
 
 def article(cfg: Config, a: Article) -> str:
-    return article_at(cfg, a.date, a.slug, a.undated)
+    """An article's URL: its front matter's permalink, else the `[urls] article` pattern."""
+    return a.permalink or article_at(cfg, a.date, a.slug, a.undated)
 
 
 def article_at(cfg: Config, date: datetime, slug: str, undated: bool = False) -> str:
@@ -193,6 +202,20 @@ def absolute(cfg: Config, url: str) -> str:
 def out_folder(url: str) -> str:
     """Where a folder URL's files live in the output folder: `/pagefind/` → `pagefind`."""
     return unquote(url).strip("/")
+
+
+def redirect_page(cfg: Config, target: str) -> bytes:
+    """A page at an old URL that sends readers (to the site-relative URL: it works on any host,
+    the preview included) and search engines (the canonical link) to `target`, a site URL."""
+    def attr(text: str) -> str:
+        return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+    canonical, local = attr(absolute(cfg, target)), attr(href(cfg, target))
+    return ('<!doctype html>\n<html><head><meta charset="utf-8">\n<title>Moved</title>\n'
+            f'<link rel="canonical" href="{canonical}">\n<meta name="robots" content="noindex">\n'
+            f'<meta http-equiv="refresh" content="0; url={local}">\n</head>\n<body>\n'
+            f'<p>This article has moved to <a href="{local}">{canonical}</a>.</p>\n'
+            "</body></html>\n").encode()
 
 
 def out_path(url: str) -> str:

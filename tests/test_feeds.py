@@ -62,9 +62,11 @@ def test_an_empty_feed_is_valid():
 
 
 def test_sitemap_lists_locations_in_order_escaped():
-    body = sitemap(["https://e/", "https://e/a?b=1&c=2", "https://e/联想/"])
+    body = sitemap([("https://e/", ""), ("https://e/a?b=1&c=2", "2024-03-05T09:30:00+08:00"),
+                    ("https://e/联想/", "")])
     root = ElementTree.fromstring(body)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     assert [loc.text for loc in root.findall("s:url/s:loc", ns)] == [
         "https://e/", "https://e/a?b=1&c=2", "https://e/联想/"]
+    assert [m.text for m in root.findall("s:url/s:lastmod", ns)] == ["2024-03-05T09:30:00+08:00"]
     assert b"&amp;" in body

@@ -151,9 +151,12 @@ def test_shortcut_expires_when_a_future_date_stops_being_future(tmp_path):
     files = dict(ARTICLES, **{"later.md": "---\ntitle: 宁德时代预告\ndate: 2024-06-06\n---\n"
                                           "宁德时代将发布新电池。" * 3})
     cfg = config.load(make_site(tmp_path, files))
-    first = run(cfg, now=NOW)  # 2024-06-06 is more than 2 days after NOW: reported
-    assert any(p.code == "date-future" for p in first.problems)
-    assert run(cfg, now=NOW + timedelta(days=2)).timings[0][0] == "unchanged"
-    later = run(cfg, now=NOW + timedelta(days=4))  # now within 2 days: no longer future
+    first = run(cfg, now=NOW)  # 2024-06-06 is after NOW: held back until then
+    assert any(p.code == "date-future" and p.path == "later.md" for p in first.problems)
+    api = tmp_path / "public/api/articles.json"
+    assert "later.md" not in api.read_text()
+    assert run(cfg, now=NOW + timedelta(days=4)).timings[0][0] == "unchanged"
+    later = run(cfg, now=NOW + timedelta(days=5))  # 2024-06-06 has come: published
     assert later.timings[0][0] != "unchanged"
     assert not any(p.code == "date-future" for p in later.problems)
+    assert "later.md" in api.read_text()

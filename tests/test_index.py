@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from conftest import source
 
 from builder.index import index
@@ -59,11 +57,3 @@ def test_terms_newest_first_and_related(cfg, tax):
     assert ids == ("5.md", "4.md", "3.md", "2.md", "1.md")
     assert site.related["3.md"][:2] in (("2.md", "4.md"), ("4.md", "2.md"))
     assert site.neighbours["3.md"] == ("2.md", "4.md")
-
-
-def test_future_dates_reported(cfg, tax):
-    from datetime import datetime
-
-    site, problems = index([process(source("f.md", "---\ntitle: t\ndate: 2099-01-01\n---\ntext"),
-                                    cfg, tax).article], cfg, tax, now=datetime(2026, 1, 1, tzinfo=UTC))
-    assert [p.code for p in problems] == ["date-future"]

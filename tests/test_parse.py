@@ -107,3 +107,116 @@ def test_gold_miner_blockquote_metadata(cfg):
             "> * 译者：[someone](https://c.d)\n\n# 为什么 X\n\n正文。")
     m = parse(source("x.md", text), cfg).meta
     assert m.source_url == "https://medium.com/x" and m.authors == ("Ann Lee",)
+
+
+# --- the peers' fields ------------------------------------------------------------------------
+
+def meta_of(cfg, text: str, path: str = "p.md"):
+    draft = parse(source(path, text), cfg)
+    assert not isinstance(draft, list), draft
+    return draft.meta, {p.code for p in draft.problems}
+
+
+@pytest.mark.parametrize("front, reason", [
+    ("draft: true", "`draft: true`"),
+    ("draft: yes", "`draft: true`"),
+    ("published: false", "`published: false`"),
+])
+def test_drafts_and_the_published_flag(cfg, front, reason):
+    meta, _ = meta_of(cfg, f"---\ntitle: t\ndate: 2024-01-01\n{front}\n---\nx")
+    assert meta.draft == reason
+    assert meta.date.date().isoformat() == "2024-01-01"  # `published: false` is not a date
+
+
+def test_drafts_folder_and_published_as_a_date(cfg):
+    meta, _ = meta_of(cfg, "---\ntitle: t\n---\nx", "_drafts/t.md")
+    assert meta.draft == "in a `_drafts` folder"
+    meta, _ = meta_of(cfg, "---\ntitle: t\npublished: 2024-02-03\n---\nx")
+    assert not meta.draft and meta.date.date().isoformat() == "2024-02-03"
+
+
+def test_hugo_dates(cfg):
+    meta, _ = meta_of(cfg, "+++\ntitle = 't'\ndate = 2024-01-01\npublishDate = 2024-02-01\n"
+                           "expiryDate = 2025-01-01\nlastmod = 2024-03-01\n+++\nx")
+    assert meta.date.date().isoformat() == "2024-01-01"
+    assert meta.publish_date.date().isoformat() == "2024-02-01"
+    assert meta.expiry_date.date().isoformat() == "2025-01-01"
+    assert meta.updated.date().isoformat() == "2024-03-01"
+    meta, _ = meta_of(cfg, "+++\ntitle = 't'\npublishDate = 2024-02-01\n+++\nx")
+    assert meta.date.date().isoformat() == "2024-02-01" and meta.publish_date is None
+    meta, _ = meta_of(cfg, "---\ntitle: t\ndate: 2024-01-01\nlast_modified_at: 2024-05-06\n---\nx")
+    assert meta.updated.date().isoformat() == "2024-05-06"
+
+
+def test_date_wins_over_publish_date_whatever_the_order(cfg):
+    meta, _ = meta_of(cfg, "---\ntitle: t\npublishDate: 2024-02-01\ndate: 2024-01-01\n---\nx")
+    assert meta.date.date().isoformat() == "2024-01-01"
+
+
+@pytest.mark.parametrize("front, permalink", [
+    ("permalink: my_category/permalinked-post", "/my_category/permalinked-post/"),
+    ("permalink: /2019/05/post.html", "/2019/05/post.html"),
+    ("permalink: /:year/:month/:title/", "/:year/:month/:title/"),
+    ("url: /custom/path/", "/custom/path/"),
+    ("permalink: /%2e%2e/baddie.html", ""),
+    ("permalink: ../../etc/passwd", ""),
+    ("permalink: https://evil.example/x", ""),
+    ("permalink: //evil.example/x", ""),
+    ("permalink: /:unknown/x", ""),
+    ("permalink: /", ""),                      # the site's own pages
+    ("permalink: /companies/", ""),
+    ("permalink: /archive/2024/", ""),
+    ("permalink: /static/style.css.html", ""),
+])
+def test_permalinks_are_checked(cfg, front, permalink):
+    meta, codes = meta_of(cfg, f"---\ntitle: t\ndate: 2024-01-01\n{front}\n---\nx")
+    assert meta.permalink == permalink
+    assert ("unsafe-permalink" in codes) == (not permalink)
+
+
+def test_url_is_the_original_when_it_is_absolute(cfg):
+    meta, _ = meta_of(cfg, "---\ntitle: t\ndate: 2024-01-01\nurl: https://news.example/a\n---\nx")
+    assert meta.source_url == "https://news.example/a" and not meta.permalink
+
+
+def test_aliases_and_redirect_from(cfg):
+    meta, codes = meta_of(cfg, "---\ntitle: t\ndate: 2024-01-01\naliases: [/old/, old2.html, "
+                               "'../x', 'http://e.org/']\n---\nx")
+    assert meta.aliases == ("/old/", "/old2.html") and "unsafe-alias" in codes
+    meta, _ = meta_of(cfg, "---\ntitle: t\ndate: 2024-01-01\nredirect_from: /a/b\n---\nx")
+    assert meta.aliases == ("/a/b/",)
+
+
+def test_excerpt_fields_and_separator(cfg):
+    for key in ("excerpt", "summary", "description"):
+        meta, _ = meta_of(cfg, f"---\ntitle: t\ndate: 2024-01-01\n{key}: Mine.\n---\nx")
+        assert meta.description == "Mine."
+    meta, _ = meta_of(cfg, '---\ntitle: t\ndate: 2024-01-01\nexcerpt_separator: "<!--cut-->"\n'
+                           "---\nx")
+    assert meta.excerpt_separator == "<!--cut-->"
+
+
+def test_layouts_and_friends_are_ignored_with_a_note(cfg):
+    meta, codes = meta_of(cfg, "---\ntitle: t\ndate: 2024-01-01\nlayout: post\nweight: 3\n"
+                               "comments: true\n---\nx")
+    assert meta.ignored == ("layout", "weight", "comments")
+    assert "unknown-field" not in codes
+
+
+def test_dated_file_name_gives_the_slug(cfg):
+    meta, _ = meta_of(cfg, "---\ntitle: A Title\n---\nx", "_posts/2008-12-03-permalinked-post.md")
+    assert meta.slug == "permalinked-post"
+    meta, _ = meta_of(cfg, "---\ntitle: A Title\n---\nx", "_posts/2021-12-08-202112082206703990.md")
+    assert meta.slug == ""  # digits only: the title gives a readable slug
+
+
+def test_front_matter_image_loses_the_proxy(cfg):
+    meta, _ = meta_of(cfg, "---\ntitle: t\ndate: 2024-01-01\nimage: https://cors.zfour.workers.dev"
+                           "/?http://img.example.com/a.jpg\n---\nx")
+    assert meta.image == "http://img.example.com/a.jpg"
+
+
+def test_headless_front_matter_is_never_body_text(cfg):
+    draft = parse(source("h.md", "title: New mode 光伏电站\ndate: 2024-01-02\n---\n正文。"), cfg)
+    assert draft.meta.title == "New mode 光伏电站" and draft.body == "正文。"
+    assert draft.body_line == 4

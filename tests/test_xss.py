@@ -247,6 +247,13 @@ def test_built_pages_have_no_active_content(site):
                     if scheme and scheme not in SAFE_SCHEMES:
                         bad.append(f"{where}: <{node.name} {attr}={text[:80]!r}>")
         for script in soup.find_all("script"):
+            if script.get("type") == "application/ld+json" and not script.get("src"):
+                # a data block (JSON-LD), never executed: it must be JSON and unable to end
+                # the element early
+                data = script.get_text()
+                if "<" in data or not isinstance(json.loads(data), dict):
+                    bad.append(f"{where}: JSON-LD block {data[:80]!r}")
+                continue
             if not script.get("src") or script.get_text(strip=True):
                 bad.append(f"{where}: inline <script> {str(script)[:80]!r}")
         for tag in soup.find_all(["base", "iframe", "object", "embed", "form", "svg", "math"]):

@@ -65,7 +65,7 @@ DOM_SCAN = """
     }
     if (el.namespaceURI !== XHTML) bad.push(`foreign element <${tag}> (${el.namespaceURI})`);
   }
-  const selectors = ['script:not([src])', 'iframe', 'frame', 'object', 'embed', 'base', 'form',
+  const selectors = ['script:not([src]):not([type="application/ld+json"])', 'iframe', 'frame', 'object', 'embed', 'base', 'form',
                      'meta[http-equiv="refresh" i]', 'link[rel~="import" i]', 'template',
                      'main article :is(input, button, textarea, select, details, video, audio)'];
   for (const sel of selectors)

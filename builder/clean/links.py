@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
 
+from ..urls import unproxy
 from .sanitizing import URL_SCHEMES
 from .walk import GONE, UNWRAP, Context, Handler, has, marked, text
 
@@ -19,14 +20,6 @@ _TYPO_SCHEME = re.compile(r"https?:(?!//)", re.I)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _JUNK_ALT = re.compile(r"[\w-]*\.(?:jpe?g|png|gif|webp|bmp)|image|img|图片|\d+", re.I)
 _URL_ATTRS = ("src", "href", "data-src", "data-original")
-
-
-def unproxy(url: str, prefixes: tuple[str, ...]) -> str:
-    """`https://cors.zfour.workers.dev/?http://images…` → `http://images…`."""
-    for prefix in prefixes:
-        while url.startswith(prefix) and len(url) > len(prefix):
-            url = url[len(prefix):]
-    return url
 
 
 def _unproxy_attrs(node: Tag, ctx: Context) -> None:

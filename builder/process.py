@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from . import duplicates, repair, taxonomy, textutil
+from . import duplicates, language, repair, taxonomy, textutil
 from .config import Config
 from .model import Article, Draft, Problem, Processed, SourceFile, TagInput
 from .parse import parse as parse_source
@@ -100,6 +100,7 @@ def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: C
         problems.append(Problem(src.path, draft.body_line, "warning", "empty-body", "the body is empty"))
     lead = meta.description or facts.abstract or cleaned.first_paragraph or cleaned.text
     counted = textutil.counts(cleaned.text)  # for the reading time and the language
+    lang, sure = language.detect(title, cleaned.text, cfg.language)
     article = Article(
         id=src.path, slug=meta.slug or _slug(title, cfg) or _path_slug(src.path), title=title,
         date=meta.date, date_evidence=meta.date_evidence, updated=meta.updated,
@@ -107,7 +108,7 @@ def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: C
         html=cleaned.html, text=cleaned.text,
         excerpt=textutil.excerpt(lead, cfg.clean.excerpt_length),
         image=meta.image or cleaned.lead_image,
-        language=meta.language or guess_language(cleaned.text, cfg.language, counted),
+        language=meta.language or lang, language_sure=bool(meta.language) or sure,
         chars=textutil.article_chars(cleaned.text),
         reading_minutes=textutil.reading_minutes(cleaned.text, counted),
         categories=meta.categories, source_tags=meta.tags,
@@ -169,17 +170,3 @@ def _slug(title: str, cfg: Config) -> str:
 
 def _path_slug(path: str) -> str:
     return textutil.slugify(PurePosixPath(path).stem) or "article"
-
-
-def guess_language(text: str, default: str, counted: tuple[int, int] | None = None) -> str:
-    """`zh-CN` when CJK characters outnumber words, else German or English by common words,
-    in the first 3,000 characters (`counted`: `textutil.counts(text)`, used when that is all)."""
-    sample = text[:3000]
-    cjk, words = counted if counted and len(text) <= 3000 else textutil.counts(sample)
-    if cjk > words:
-        return "zh-CN"
-    if words == 0:
-        return default
-    german = len(re.findall(r"\b(?:und|der|die|das|nicht|mit|für|ist|wird|auf)\b", sample, re.I))
-    english = len(re.findall(r"\b(?:the|and|of|to|is|for|with|that|on|are)\b", sample, re.I))
-    return "de" if german > english else "en"

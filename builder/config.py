@@ -138,6 +138,8 @@ class UrlsConfig:
     archive: str = "/archive/"
     topics: str = "/topics/"
     search: str = "/search/"
+    language: str = "/{lang}/"
+    """The listing of one language's articles (`/en/`, `/de/`, `/zh/`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,9 @@ class Config:
     per_page: int = 20
     search: bool = True
     """Build the Pagefind search index."""
+    images: str = "hotlink"
+    """`hotlink`: pages show images from their original hosts (one that fails to load becomes
+    a link to it); `archive`: images are downloaded at build time into the site (builder/images.py)."""
     future_date_days: int = 2
     """Dates further in the future than this are kept but reported."""
     cluster: str = ""
@@ -268,6 +271,10 @@ def _check(cfg: Config, path: str) -> list[Problem]:
 
     if cfg.slugs not in ("pinyin", "unicode"):
         bad("slugs", f"must be `pinyin` or `unicode`, not {cfg.slugs!r}")
+    if cfg.images not in ("hotlink", "archive"):
+        bad("images", f"must be `hotlink` or `archive`, not {cfg.images!r}")
+    if "{lang}" not in cfg.urls.language:
+        bad("urls.language", "must contain {lang}")
     if cfg.per_page < 1:
         bad("per_page", "must be at least 1")
     if not cfg.base_url.startswith(("http://", "https://", "/")):

@@ -164,3 +164,44 @@ def test_axe_reader_pages(corpus_site, pages, browser, axe_source, scheme):
                        for v in violations]
     context.close()
     assert not report, "\n".join(report)
+
+
+def test_images_archived_or_collapsed_to_a_link(tmp_path, browser):
+    """`images = "archive"`: an image served on 127.0.0.1 is saved into the site and shows;
+    one that cannot be had (404) stays hot-linked and collapses to a one-line link."""
+    from conftest import make_site
+    from test_images import PNG, Server
+
+    images = Server()
+    try:
+        body = (f'<p>储能电站的文章正文，足够长的一段文字。</p><p><img src="{images.base}/photo.png" alt="电站"></p>'
+                f'<p><img src="{images.base}/gone.png" alt="不见了的图" width="500" height="280"></p>')
+        site = make_site(tmp_path, {"a.md": f"---\ntitle: 储能电站图片\ndate: 2024-05-01\n---\n\n{body}"},
+                         settings='images = "archive"\n')
+        run = subprocess.run([sys.executable, "-m", "builder", "build", "--config", str(site), "--quiet"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stdout + run.stderr
+    finally:
+        images.close()  # the page must not need the image host any more
+    out = tmp_path / "public"
+    saved = list((out / "media").rglob("*.png"))
+    assert len(saved) == 1 and saved[0].read_bytes() == PNG
+    import json
+
+    served = Served(out, json.loads((out / "api/articles.json").read_text(encoding="utf-8")))
+    try:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.goto(served.url(served.articles()[0]["path"]), wait_until="load")
+        page.wait_for_selector(".img-fallback", timeout=10_000)
+        shown = page.evaluate("""() => [...document.querySelectorAll('.body img')].map(
+            i => [i.getAttribute('src'), i.naturalWidth])""")
+        assert len(shown) == 1 and shown[0][0].startswith("/media/") and shown[0][1] == 3, shown
+        link = page.locator(".img-fallback")
+        assert link.count() == 1 and "不见了的图" in link.inner_text()
+        assert link.get_attribute("href").endswith("/gone.png")
+        assert link.bounding_box()["height"] < 40  # one line, not a 500×280 box
+        shot(page, "reader-image-fallback-390")
+        context.close()
+    finally:
+        served.close()

@@ -82,10 +82,14 @@ def test_empty_articles_not_listed_but_linked_from_their_source(site):
         assert a["title"] not in feed
         assert not a["url"] or a["url"] not in home
     assert any(p.code == "empty-articles" for p in result.problems)
-    linked = set()
+    listed, linked = set(), set()
     for f in (out / "sources").glob("*/index.html"):
-        linked |= {a["href"] for a in BeautifulSoup(f.read_text(), "lxml").select(".titles-only a")}
-    assert {a["url"] for a in empty if a["url"]} <= linked
+        doc = BeautifulSoup(f.read_text(), "lxml")
+        listed |= {li.contents[0].get_text().strip() for li in doc.select(".titles-only li")}
+        linked |= {a["href"] for a in doc.select(".titles-only a")}
+    assert {a["title"] for a in empty} <= listed  # each on its source's (or author's) page
+    assert {a["url"] for a in empty if a["url"]} <= linked  # linked to the original when known
+    assert not (out / "sources" / "lv-se-dang-an-green-archive").exists()
 
 
 def test_english_articles_have_english_chips_and_dates(site):

@@ -50,7 +50,8 @@ def pages(corpus_site) -> dict[str, str]:
     vortex = next(a for a in arts if a["empty"] and a["source_path"].startswith("vortex"))
     from builder.textutil import source_slug
 
-    found["source-vortex"] = f"/sources/{source_slug(vortex['source'] or '绿色档案 Green Archive')}/"
+    name = vortex["source"] or (vortex["authors"] or [vortex["source_path"].split("/")[0]])[0]
+    found["source-vortex"] = f"/sources/{source_slug(name)}/"
     english = next(a for a in arts if a["language"] == "en" and not a["empty"]
                    and a["companies"] and a["themes"])
     found["article-english"] = english["path"]

@@ -31,6 +31,9 @@ def _identifier():
 
 SURE = 0.5
 """The detector's probability below which its answer is a guess (short Latin titles)."""
+SHORT = 6
+"""Fewer Latin words than this (a title such as `Laos Wind Map` and no body) are a guess
+whatever the probability: three words share n-grams with too many languages."""
 
 
 def detect(title: str, text: str, default: str) -> tuple[str, bool]:
@@ -51,7 +54,8 @@ def detect(title: str, text: str, default: str) -> tuple[str, bool]:
             return "ko", True
         return _chinese(default), True
     code, p = _identifier().classify(sample)
-    return (_chinese(default) if code == "zh" else code), p >= SURE
+    enough = textutil.counts(f"{title}\n{text[:SAMPLE]}")[1] >= SHORT
+    return (_chinese(default) if code == "zh" else code), p >= SURE and enough
 
 
 def _chinese(default: str) -> str:

@@ -195,8 +195,8 @@ def test_images_archived_or_collapsed_to_a_link(tmp_path, browser):
         page = context.new_page()
         page.goto(served.url(served.articles()[0]["path"]), wait_until="load")
         page.wait_for_selector(".img-fallback", timeout=10_000)
-        shown = page.evaluate("""() => [...document.querySelectorAll('.body img')].map(
-            i => [i.getAttribute('src'), i.naturalWidth])""")
+        shown = page.evaluate("""() => [...document.querySelectorAll('.body img')]
+            .filter(i => !i.closest('[hidden]')).map(i => [i.getAttribute('src'), i.naturalWidth])""")
         assert len(shown) == 1 and shown[0][0].startswith("/media/") and shown[0][1] == 3, shown
         link = page.locator(".img-fallback")
         assert link.count() == 1 and "不见了的图" in link.inner_text()

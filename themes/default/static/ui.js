@@ -36,7 +36,8 @@
     link.textContent = label + (alt ? colon + alt : "") + " ↗";
     var wrapper = img.parentElement && img.parentElement.tagName === "A" &&
       img.parentElement.children.length === 1 ? img.parentElement : img;
-    wrapper.replaceWith(link);
+    wrapper.hidden = true;  // kept, hidden: the page's markup stays what the build wrote
+    wrapper.insertAdjacentElement("afterend", link);
   }
   // errors before this script ran: the image is complete but has no size
   function sweep() {

@@ -87,7 +87,11 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
         problems = [*scan_problems, *tax_problems, *loaded.problems, *slug_problems, *held,
                     *index_problems, *_empty_terms(site, cfg)]
         clock("index")
+        image_map, image_files = _archive_images(cfg, site, cache, state, problems)
+        if cfg.images == "archive":
+            clock("images")
         renderer = render.Renderer(site, cfg, tax, session.theme(cfg), bodies=cache,
+                                   images=image_map, image_files=image_files,
                                    redirects=redirects)
         written = _render_and_write(renderer, Writer(output, state), state, jobs, cache.close, clock)
         if isinstance(written, Problem):
@@ -113,6 +117,19 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
 
 
 # -- the stages' helpers, in the order they run --------------------------------------------------
+
+def _archive_images(cfg: Config, site, cache, state: Path, problems: list[Problem]
+                    ) -> tuple[dict[str, str], dict[str, Path]]:
+    """With `images = "archive"`: every image the articles show, downloaded into the state
+    folder's image cache unless it is there already (builder/images.py); failures reported."""
+    if cfg.images != "archive":
+        return {}, {}
+    from . import images
+
+    wanted = images.wanted_images((a.id, a.image, cache.body(a.id)) for a in site.articles)
+    local, files, found, _ = images.archive(wanted, state / "images")
+    problems += found
+    return local, files
 
 def _refuse_folders(cfg: Config, force: bool) -> Problem | None:
     """A content folder that is missing, or an output folder that is not the tool's to write

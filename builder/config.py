@@ -140,6 +140,8 @@ class UrlsConfig:
     """The listing of articles without a usable date."""
     topics: str = "/topics/"
     search: str = "/search/"
+    language: str = "/{lang}/"
+    """The listing of one language's articles (`/en/`, `/de/`, `/zh/`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,9 @@ class Config:
     per_page: int = 20
     search: bool = True
     """Build the Pagefind search index."""
+    images: str = "hotlink"
+    """`hotlink`: pages show images from their original hosts (one that fails to load becomes
+    a link to it); `archive`: images are downloaded at build time into the site (builder/images.py)."""
     cluster: str = ""
     """A Dask scheduler (`tcp://HOST:PORT`) that runs the per-article stage; empty: a local
     process pool. The content folder must be at the same path on every worker."""
@@ -282,6 +287,10 @@ def _check(cfg: Config, path: str) -> list[Problem]:
 
     if cfg.slugs not in ("pinyin", "unicode"):
         bad("slugs", f"must be `pinyin` or `unicode`, not {cfg.slugs!r}")
+    if cfg.images not in ("hotlink", "archive"):
+        bad("images", f"must be `hotlink` or `archive`, not {cfg.images!r}")
+    if "{lang}" not in cfg.urls.language:
+        bad("urls.language", "must contain {lang}")
     if cfg.per_page < 1:
         bad("per_page", "must be at least 1")
     if not cfg.base_url.startswith(("http://", "https://", "/")):

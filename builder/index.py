@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,16 +24,26 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
     problems: list[Problem] = []
     ordered, slug_problems = _unique_slugs(ordered, cfg)
     problems += slug_problems
+    ordered = settle_languages(ordered)
+    by_id = {a.id: a for a in ordered}
+    empty = tuple(a.id for a in ordered if is_empty(a))
+    if empty:
+        shown = ", ".join(empty[:10]) + (" …" if len(empty) > 10 else "")
+        problems.append(Problem(cfg.content_dir, None, "warning", "empty-articles",
+                                f"{len(empty)} articles have no body text: not listed, fed or "
+                                f"searched; their sources' pages link the originals ({shown})"))
+        ordered = [a for a in ordered if not is_empty(a)]
     duplicates, duplicate_of = find_duplicates(ordered, cfg.duplicates)
     canonical = tuple(a for a in ordered if a.id not in duplicate_of)
-    terms, empty = _terms(canonical, tax)
+    terms, empty_terms = _terms(canonical, tax)
     years, months = _archives(canonical, cfg)
+    sources, source_empty = _sources(canonical, [by_id[i] for i in empty])
     site = Site(
         articles=canonical,
-        by_id={a.id: a for a in ordered},
+        by_id=by_id,
         terms=terms,
-        empty_terms=empty,
-        sources=_sources(canonical),
+        empty_terms=empty_terms,
+        sources=sources,
         years=years,
         months=months,
         duplicates=duplicates,
@@ -41,6 +51,9 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
         related=_related(canonical, terms),
         neighbours=_neighbours(canonical),
         undated=tuple(a.id for a in canonical if a.undated),
+        languages=_by_language(canonical, cfg.language),
+        empty=empty,
+        source_empty=source_empty,
     )
     return site, problems
 
@@ -62,14 +75,24 @@ def _terms(canonical: tuple[Article, ...], tax: Taxonomy
     return terms, empty
 
 
-def _sources(canonical: tuple[Article, ...]) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """source slug → (the name as first seen, article ids newest first), sorted by slug."""
+def _sources(canonical: tuple[Article, ...], empty: list[Article]
+             ) -> tuple[dict[str, tuple[str, tuple[str, ...]]], dict[str, tuple[str, ...]]]:
+    """source slug → (the name as first seen, article ids newest first), sorted by slug; and
+    source slug → its empty articles (a feed item without a publisher is listed under its
+    author, else its folder)."""
     sources: dict[str, tuple[str, list[str]]] = {}
     for a in canonical:
         if a.source:
             name, ids = sources.setdefault(textutil.source_slug(a.source), (a.source, []))
             ids.append(a.id)
-    return {slug: (name, tuple(ids)) for slug, (name, ids) in sorted(sources.items())}
+    source_empty: dict[str, list[str]] = defaultdict(list)
+    for a in empty:
+        name = a.source or (a.authors[0] if a.authors else "") or a.id.split("/", 1)[0]
+        slug = textutil.source_slug(name)
+        sources.setdefault(slug, (name, []))
+        source_empty[slug].append(a.id)
+    return ({slug: (name, tuple(ids)) for slug, (name, ids) in sorted(sources.items())},
+            {slug: tuple(ids) for slug, ids in sorted(source_empty.items())})
 
 
 def _archives(canonical: tuple[Article, ...], cfg: Config
@@ -85,6 +108,44 @@ def _archives(canonical: tuple[Article, ...], cfg: Config
         months[(local.year, local.month)].append(a.id)
     return ({y: tuple(ids) for y, ids in sorted(years.items(), reverse=True)},
             {m: tuple(ids) for m, ids in sorted(months.items(), reverse=True)})
+
+
+def is_empty(a: Article) -> bool:
+    """No body text at all (a feed item that kept only its title and link)."""
+    return a.chars == 0
+
+
+def primary(language: str) -> str:
+    """`zh-CN` → `zh`: the part of a language tag a listing is made for."""
+    return language.split("-")[0].lower() or "und"
+
+
+def settle_languages(ordered: list[Article]) -> list[Article]:
+    """An article whose language the detector only guessed (a three-word title, no body)
+    takes the language most of its folder's surely detected articles are in."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for a in ordered:
+        if a.language_sure:
+            votes[a.id.rpartition("/")[0]][a.language] += 1
+    out = []
+    for a in ordered:
+        if not a.language_sure:
+            # ties: the most common language first, then the name (deterministic)
+            best = sorted(votes.get(a.id.rpartition("/")[0], Counter()).items(),
+                          key=lambda kv: (-kv[1], kv[0]))
+            if best and best[0][0] != a.language:
+                a = replace(a, language=best[0][0])
+        out.append(a)
+    return out
+
+
+def _by_language(articles: tuple[Article, ...], site_language: str) -> dict[str, tuple[str, ...]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for a in articles:
+        groups[primary(a.language)].append(a.id)
+    first = primary(site_language)
+    order = sorted(groups, key=lambda k: (k != first, -len(groups[k]), k))
+    return {k: tuple(groups[k]) for k in order}
 
 
 def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], list[Problem]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Literal
@@ -200,6 +200,9 @@ class Article:
     """URL paths that redirect to this article (front matter)."""
     fixed_slug: bool = False
     """The slug was set by the front matter or the file name, not derived from the title."""
+    language_sure: bool = True
+    """False when the detector hesitated (a three-word title and no body): the index then
+    takes the language most of its folder's articles are in."""
 
     def terms(self, kind: Kind) -> tuple[str, ...]:
         return tuple(t.term for t in self.tags if t.kind == kind)
@@ -253,6 +256,14 @@ class Site:
     """id → (previous/older id, next/newer id)."""
     undated: tuple[str, ...] = ()
     """Canonical articles without a usable date (their own archive page)."""
+    languages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """primary language subtag (`zh`, `en`, `de`) → canonical article ids, newest first; the
+    site's language first, then by number of articles."""
+    empty: tuple[str, ...] = ()
+    """Articles with no body text, newest first: not listed, fed or indexed as articles; their
+    source's page links them to the original."""
+    source_empty: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """source slug → its empty articles' ids (a source may have only those)."""
 
 
 @dataclass(frozen=True, slots=True)

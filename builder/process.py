@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from . import duplicates, repair, taxonomy, textutil
+from . import duplicates, language, repair, taxonomy, textutil
 from .config import Config
 from .model import UNDATED, Article, Draft, Problem, Processed, SourceFile, TagInput
 from .parse import DATED_NAME, fill_permalink
@@ -105,6 +105,7 @@ def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: C
     counted = textutil.counts(cleaned.text)  # for the reading time and the language
     slug = meta.slug or _slug(title, cfg) or _path_slug(src.path)
     local = (meta.date or UNDATED).astimezone(cfg.tz)
+    lang, sure = language.detect(title, cleaned.text, cfg.language)
     article = Article(
         id=src.path, slug=slug, title=title,
         date=meta.date or UNDATED, date_evidence=meta.date_evidence if meta.date else "",
@@ -113,7 +114,7 @@ def assemble(src: SourceFile, draft: Draft, title: str, cleaned: Cleaned, cfg: C
         html=cleaned.html, text=cleaned.text,
         excerpt=excerpt(draft, meta.description, facts.abstract, cleaned, cfg),
         image=meta.image or cleaned.lead_image,
-        language=meta.language or guess_language(cleaned.text, cfg.language, counted),
+        language=meta.language or lang, language_sure=bool(meta.language) or sure,
         chars=textutil.article_chars(cleaned.text),
         reading_minutes=textutil.reading_minutes(cleaned.text, counted),
         categories=meta.categories, source_tags=meta.tags,
@@ -219,17 +220,3 @@ def _slug(title: str, cfg: Config) -> str:
 
 def _path_slug(path: str) -> str:
     return textutil.slugify(PurePosixPath(path).stem) or "article"
-
-
-def guess_language(text: str, default: str, counted: tuple[int, int] | None = None) -> str:
-    """`zh-CN` when CJK characters outnumber words, else German or English by common words,
-    in the first 3,000 characters (`counted`: `textutil.counts(text)`, used when that is all)."""
-    sample = text[:3000]
-    cjk, words = counted if counted and len(text) <= 3000 else textutil.counts(sample)
-    if cjk > words:
-        return "zh-CN"
-    if words == 0:
-        return default
-    german = len(re.findall(r"\b(?:und|der|die|das|nicht|mit|für|ist|wird|auf)\b", sample, re.I))
-    english = len(re.findall(r"\b(?:the|and|of|to|is|for|with|that|on|are)\b", sample, re.I))
-    return "de" if german > english else "en"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from itertools import chain, islice
@@ -15,35 +15,30 @@ from typing import Protocol
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import feeds, keys, textutil, urls
+from . import chart, feeds, i18n, images, keys, textutil, urls
 from .config import Config
+from .index import primary
 from .model import KINDS, Article, Page, Site
 from .search import labels as search_labels
 from .taxonomy import Taxonomy
 
-KIND_TITLES = {"company": ("公司", "Companies"), "theme": ("主题", "Themes")}
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
-MONTHS_DE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-             "September", "Oktober", "November", "Dezember")
+KIND_KEYS = {"company": "companies", "theme": "themes"}
+"""The catalog key naming each kind's index."""
 FEED_ENTRIES = 20
+OTHER_LANGUAGE_CARDS = 4
+"""Cards of each other language on the home page (the site's own language leads)."""
+RELATED_TERMS = 8
 
 
-def local_date(moment: datetime, language: str, cfg: Config) -> str:
+def local_date(moment: datetime, language: str, cfg: Config,
+               catalogs: dict[str, dict] | None = None) -> str:
     """The publication date as a reader of that language writes it."""
-    d = moment.astimezone(cfg.tz)
-    if language.startswith(("zh", "ja")):
-        return f"{d.year}年{d.month}月{d.day}日"
-    if language.startswith("de"):
-        return f"{d.day}. {MONTHS_DE[d.month - 1]} {d.year}"
-    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+    return i18n.date(moment.astimezone(cfg.tz), language,
+                     catalogs or {"en": {"months": _MONTHS_EN}})
 
 
-def undated_label(language: str) -> str:
-    """What a listing shows instead of the date of an article without one."""
-    if language.startswith(("zh", "ja")):
-        return "日期不详"
-    return "ohne Datum" if language.startswith("de") else "undated"
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -54,7 +49,9 @@ class Theme:
     static: tuple[tuple[str, Path], ...]
     """(output name, source file), site overrides first."""
     key: str
-    """The content of every template and static file (`keys.files`)."""
+    """The content of every template, static file and catalog (`keys.files`)."""
+    catalogs: dict = field(default_factory=dict)
+    """language → interface strings (`i18n/<lang>.yaml`, the site's over the theme's)."""
 
 
 def _theme_dir(cfg: Config) -> Path:
@@ -69,7 +66,12 @@ def theme_folders(cfg: Config) -> list[Path]:
     """Every folder a build reads templates and static files from."""
     theme_dir = _theme_dir(cfg)
     return [Path(cfg.root) / cfg.templates_dir, theme_dir / "templates", Path(cfg.root) / "static",
-            theme_dir / "static"]
+            theme_dir / "static", *_catalog_folders(cfg)]
+
+
+def _catalog_folders(cfg: Config) -> list[Path]:
+    """Interface string catalogs: the site's `i18n/` over the theme's."""
+    return [Path(cfg.root) / "i18n", _theme_dir(cfg) / "i18n"]
 
 
 def load_theme(cfg: Config) -> Theme:
@@ -90,10 +92,11 @@ def load_theme(cfg: Config) -> Theme:
             for f in sorted(folder.rglob("*")):
                 if f.is_file():
                     static.setdefault(f.relative_to(folder).as_posix(), f)
-    templates = [(f.as_posix(), f) for folder in folders if folder.is_dir()
+    catalogs = i18n.load(_catalog_folders(cfg))
+    templates = [(f.as_posix(), f) for folder in folders + _catalog_folders(cfg) if folder.is_dir()
                  for f in sorted(folder.rglob("*")) if f.is_file()]
     return Theme(env, tuple(sorted(static.items())),
-                 keys.files(templates + sorted(static.items())))
+                 keys.files(templates + sorted(static.items())), catalogs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,38 +140,88 @@ class Renderer:
     """Turns the Site into pages. Holds only read-only inputs; `jobs()` is a generator."""
 
     def __init__(self, site: Site, cfg: Config, tax: Taxonomy, theme: Theme,
-                 bodies: Bodies | None = None, redirects: dict[str, str] | None = None):
+                 bodies: Bodies | None = None, images: dict[str, str] | None = None,
+                 image_files: dict[str, Path] | None = None,
+                 redirects: dict[str, str] | None = None):
         self.site, self.cfg, self.tax, self.theme = site, cfg, tax, theme
         self.redirects = redirects or {}
         """Old URL → id of the article it now redirects to (`slugs.update`)."""
         self.bodies = bodies or OwnBodies(site)
+        self.search = cfg.search
+        self.images = images or {}
+        """Original image URL → site URL of its archived copy (`images = "archive"`)."""
+        self.image_files = image_files or {}
+        self.https = cfg.base_url.startswith("https://")
+        self._local_images = {u: urls.href(cfg, v) for u, v in self.images.items()}
+        self._absolute_images = {u: urls.absolute(cfg, v) for u, v in self.images.items()}
         self.lang = cfg.language
+        self.catalogs = theme.catalogs or i18n.load([Path(__file__).resolve().parent.parent
+                                                     / "themes" / "default" / "i18n"])
         self._stamps: dict[str, str] = {}
         self._urls: dict[str, str] = {}
         self._cards: dict[str, dict] = {}
-        self.shared_key = keys.pages(cfg, theme.key, tax.key)
+        self._chrome: dict[str, dict] = {}
+        self._catalogs: dict[str, i18n.Catalog] = {}
+        # archived images: a page changes when an image it shows gets (or loses) its copy
+        self.shared_key = keys.pages(cfg, theme.key, tax.key) + (
+            keys.page("images", tuple(sorted(self.images.items()))) if self.images else "")
         self.templates = {name: theme.env.get_template(f"{name}.html") for name in
-                          ("article", "list", "terms", "topics", "archive", "search", "404")}
-        self.common = {
+                          ("article", "list", "term", "home", "terms", "topics", "archive",
+                           "search", "404")}
+        self.t = self.catalog(self.lang)
+        self.common = self.chrome(self.lang)
+
+    def chrome(self, language: str) -> dict:
+        """What every page in this interface language shows around its content."""
+        hit = self._chrome.get(language)
+        if hit is not None:
+            return hit
+        cfg, t = self.cfg, self.catalog(language)
+        hit = self._chrome[language] = {
             "site": {"title": cfg.title, "description": cfg.description,
-                     "language": cfg.language, "search": cfg.search, "image": self.site_image()},
-            "nav": [(label, self.href(url)) for label, url in (
-                ("首页 Home", urls.home()), ("公司 Companies", urls.companies(cfg)),
-                ("主题 Themes", urls.themes(cfg)), ("来源 Sources", urls.sources(cfg)),
-                ("归档 Archive", urls.archive(cfg)), ("全部主题 Topics", urls.topics(cfg)),
-                ("搜索 Search", urls.search(cfg)))],
+                     "language": cfg.language, "search": self.search, "https": self.https,
+                     "image": self.site_image()},
+            "t": t,
+            "ui_lang": t.language,
+            "nav": [(t(key), self.href(url)) for key, url in (
+                ("home", urls.home()), ("companies", urls.companies(cfg)),
+                ("themes", urls.themes(cfg)), ("sources", urls.sources(cfg)),
+                ("archive", urls.archive(cfg)), ("topics", urls.topics(cfg)))],
             "css": self.href(urls.asset("style.css")),
             "favicon": self.href(urls.asset("favicon.svg")),
             "search_js": self.href(urls.asset("search.js")),
             "search_bundle": self.href(urls.search_bundle()),
+            "ui_js": self.href(urls.asset("ui.js")),
             "home": self.href(urls.home()),
             "feed": self.href(urls.feed()),
             "search_url": self.href(urls.search(cfg)),
         }
+        return hit
 
     # -- helpers --------------------------------------------------------------------------
+    def catalog(self, language: str) -> i18n.Catalog:
+        hit = self._catalogs.get(language)
+        if hit is None:
+            hit = self._catalogs[language] = i18n.catalog(self.catalogs, language)
+        return hit
+
     def href(self, url: str) -> str:
         return urls.href(self.cfg, url)
+
+    def body(self, a: Article, absolute: bool = False) -> str:
+        """An article's body as pages show it: archived images point at their copies (with the
+        original as a link), http images on an https site are asked for over https."""
+        local = self._absolute_images if absolute else self._local_images
+        return images.rewrite(self.bodies.body(a.id), local, self.https)
+
+    def image(self, url: str) -> str:
+        """A lead image's address: its archived copy, else the original (https on an https
+        site)."""
+        if url in self.images:
+            return self.href(self.images[url])
+        if self.https and url.startswith("http://"):
+            return "https://" + url[len("http://"):]
+        return url
 
     def url_of(self, a: Article) -> str:
         """An article's URL (cached: listings, feeds and the sitemap all ask)."""
@@ -177,13 +230,25 @@ class Renderer:
             hit = self._urls[a.id] = urls.article(self.cfg, a)
         return hit
 
-    def term_name(self, kind: str, slug: str) -> str:
+    def term_name(self, kind: str, slug: str, language: str | None = None) -> str:
+        """A term's name in `language` (the site's by default) where the taxonomy has it."""
         entry = self.tax.entry(kind, slug)
-        return entry.name(self.lang) if entry else slug
+        return entry.name(language or self.lang) if entry else slug
+
+    def other_name(self, kind: str, slug: str) -> str:
+        """The term's name in the other of its two languages, when it differs."""
+        entry = self.tax.entry(kind, slug)
+        if entry is None:
+            return ""
+        other = entry.en if self.lang.startswith("zh") else entry.zh
+        return other if other and other != entry.name(self.lang) else ""
 
     def terms_of(self, a: Article, kind: str) -> list[dict]:
-        return [{"name": self.term_name(kind, s), "url": self.href(urls.term(self.cfg, kind, s)),
-                 "slug": s} for s in a.terms(kind) if s in self.site.terms[kind]]
+        """An article's chips, named in the article's own language."""
+        language = a.language or self.lang
+        return [{"name": self.term_name(kind, s, language),
+                 "url": self.href(urls.term(self.cfg, kind, s)), "slug": s}
+                for s in a.terms(kind) if s in self.site.terms[kind]]
 
     def source_of(self, a: Article) -> dict | None:
         if not a.source:
@@ -199,32 +264,37 @@ class Renderer:
         return hit
 
     def _card(self, a: Article) -> dict:
+        language = a.language or self.lang
+        own = self.catalog(language)  # the card's labels follow its article
         return {
             "id": a.id, "title": a.title, "url": self.href(self.url_of(a)),
             "date_iso": "" if a.undated else a.date.isoformat(),
-            "date": undated_label(a.language or self.lang) if a.undated else
-            local_date(a.date, a.language or self.lang, self.cfg),
+            "date": own("undated") if a.undated else
+            local_date(a.date, language, self.cfg, self.catalogs),
             "excerpt": a.excerpt, "source": self.source_of(a), "lang": a.language,
             "companies": self.terms_of(a, "company"), "themes": self.terms_of(a, "theme"),
-            "reading_minutes": a.reading_minutes, "draft": a.draft,
+            "reading_minutes": a.reading_minutes,
+            "minutes": own("minutes", n=a.reading_minutes), "chips_label": own("chips_label"),
+            "year": "" if a.undated else a.date.astimezone(self.cfg.tz).year,
+            "draft": a.draft, "preview": own("preview") if a.draft else "",
         }
 
-    def render(self, name: str, url: str, title: str, **ctx) -> Page:
+    def render(self, name: str, url: str, title: str, ui: str | None = None, **ctx) -> Page:
         canonical = ctx.pop("canonical_override", "") or urls.absolute(self.cfg, url)
         description = ctx.pop("description", "") or self.cfg.description
         body = self.templates[name].render(
-            **self.common, **ctx, page_title=title, canonical=canonical,
+            **self.chrome(ui or self.lang), **ctx, page_title=title, canonical=canonical,
             description=description)
         return Page(url, urls.out_path(url), body.encode())
 
     # -- pages ----------------------------------------------------------------------------
     def stamp(self, article_id: str) -> str:
-        """What a page shows of an article: its content (digest), URL and filed terms."""
+        """What a page shows of an article: its content (digest), URL, language and terms."""
         hit = self._stamps.get(article_id)
         if hit is None:
             a = self.site.by_id[article_id]
-            hit = "\x1f".join((a.digest or a.id, a.slug, a.permalink, a.draft,
-                                *(t for k in KINDS for t in a.terms(k) if t in self.site.terms[k])))
+            hit = "\x1f".join((a.digest or a.id, a.slug, a.language, a.permalink, a.draft,
+                               *(t for k in KINDS for t in a.terms(k) if t in self.site.terms[k])))
             self._stamps[article_id] = hit
         return hit
 
@@ -250,6 +320,29 @@ class Renderer:
             return urls.absolute(self.cfg, image)
         return image if image.startswith(("http://", "https://")) else ""
 
+    def languages_of(self, ids) -> dict[str, list[str]]:
+        """primary language → the ids in it, the site's language first, then by count."""
+        groups: dict[str, list[str]] = {}
+        for i in ids:
+            groups.setdefault(primary(self.site.by_id[i].language or self.lang), []).append(i)
+        first = primary(self.lang)
+        return {k: groups[k] for k in sorted(groups, key=lambda k: (k != first, -len(groups[k]), k))}
+
+    def switch(self, base: str, counts: dict[str, int], here: str = "",
+               per_language: Callable[[str], str] | None = None, ui: str | None = None
+               ) -> list[dict]:
+        """A language switch: every language with its count, linked to its listing."""
+        if len(counts) < 2:
+            return []
+        per_language = per_language or (lambda code: urls.in_language(base, code))
+        out = [{"code": "", "name": self.catalog(ui or self.lang)("all_languages"),
+                "count": sum(counts.values()),
+                "url": self.href(base), "current": here == ""}]
+        out += [{"code": code, "name": i18n.language_name(self.catalogs, code), "count": n,
+                 "url": self.href(per_language(code)), "current": here == code}
+                for code, n in counts.items()]
+        return out
+
     def jobs(self) -> Iterator[Job]:
         """Every output file as (url, output path, input key, how to render it): the build
         renders only those whose key changed since the last build. Redirect pages follow the
@@ -268,23 +361,43 @@ class Renderer:
 
     def _pages(self) -> Iterator[Job]:
         site, cfg = self.site, self.cfg
-        yield from self._article_jobs()
-        yield from self.listing(urls.home(), cfg.title, [a.id for a in site.articles],
-                                intro=cfg.description, feed=urls.feed(), home=True)
-        yield from self._term_jobs()
+        empty = set(site.empty)
+        for a in sorted(site.by_id.values(), key=lambda a: (-a.date.timestamp(), a.id)):
+            if a.id in empty:
+                continue  # no page: listed on its source's page, linked to the original
+            older, newer = site.neighbours.get(a.id, (None, None))
+            around = [i for i in (older, newer, site.duplicate_of.get(a.id))
+                      if i] + list(site.related.get(a.id, ())) + list(site.duplicates.get(a.id, ()))
+            yield self.job(self.url_of(a),
+                           ("article", self.stamp(a.id), older, newer,
+                            tuple((i, self.stamp(i)) for i in around)),
+                           partial(self.article_page, a),
+                           listed=not a.draft and a.id not in site.duplicate_of,
+                           lastmod=self.lastmod((a.id,)))
+        yield from self.home_jobs()
+        for kind in KINDS:
+            yield self.job(urls.term_index(cfg, kind),
+                           ("terms", kind, tuple((t.slug, len(t.article_ids))
+                                                 for t in site.terms[kind].values())),
+                           partial(self.term_index, kind))
+            for slug, term in site.terms[kind].items():
+                yield from self.term_jobs(kind, slug, list(term.article_ids))
         yield self.job(urls.sources(cfg), ("sources", tuple((slug, name, len(ids)) for slug, (name, ids)
                                                             in site.sources.items())),
                        self.source_index)
         for slug, (name, ids) in site.sources.items():
-            yield from self.listing(urls.source(cfg, slug), name, list(ids))
+            titles_only = tuple((i, self.stamp(i)) for i in site.source_empty.get(slug, ()))
+            yield from self.listing(urls.source(cfg, slug), name, list(ids),
+                                    titles_only=titles_only)
         yield self.job(urls.archive(cfg), ("archive", tuple((m, len(ids)) for m, ids
                                                              in site.months.items()),
                                             len(site.undated)),
                        self.archive_index)
         if site.undated:  # after dated articles everywhere; here on their own
-            yield from self.listing(urls.undated(cfg), "日期不详 Undated", list(site.undated))
+            yield from self.listing(urls.undated(cfg), self.t("undated_heading"),
+                                    list(site.undated))
         for y, ids in site.years.items():
-            yield from self.listing(urls.year(cfg, y), f"{y}", list(ids))
+            yield from self.listing(urls.year(cfg, y), f"{y}", list(ids), languages=True)
         for (y, m), ids in site.months.items():
             yield from self.listing(urls.month(cfg, y, m), f"{y}-{m:02d}", list(ids))
         yield self.job(urls.topics(cfg), ("topics", tuple((k, s, len(t.article_ids))
@@ -297,48 +410,16 @@ class Renderer:
         yield self.job(urls.not_found(), ("404",), partial(self.render, "404", urls.not_found(), "404"))
         yield self.feed(urls.home(), cfg.title, [a.id for a in site.articles])
         yield self.job(urls.api_articles(), ("api", tuple(
-            (i, self.stamp(i), site.duplicate_of.get(i)) for i in sorted(site.by_id))),
+            (i, self.stamp(i), site.duplicate_of.get(i), i in empty) for i in sorted(site.by_id))),
             self.api_export)
         yield self.job(urls.robots(), ("robots",), self.robots)
+        for url, path in sorted(self.image_files.items()):  # archived images
+            yield self.job(url, ("image", url, path.name), partial(
+                lambda u, p: Page(u, urls.out_path(u), p.read_bytes()), url, path))
         for name, path in self.theme.static:
             url = urls.asset(name)
             yield self.job(url, ("static", name), partial(
                 lambda u, p: Page(u, urls.out_path(u), p.read_bytes()), url, path))
-
-    def _article_jobs(self) -> Iterator[Job]:
-        """One page per article (duplicates included), newest first; its key covers the
-        articles it links to (neighbours, related, copies)."""
-        site = self.site
-        for a in sorted(site.by_id.values(), key=lambda a: (-a.date.timestamp(), a.id)):
-            older, newer = site.neighbours.get(a.id, (None, None))
-            around = [i for i in (older, newer, site.duplicate_of.get(a.id))
-                      if i] + list(site.related.get(a.id, ())) + list(site.duplicates.get(a.id, ()))
-            yield self.job(self.url_of(a),
-                           ("article", self.stamp(a.id), older, newer,
-                            tuple((i, self.stamp(i)) for i in around)),
-                           partial(self.article_page, a),
-                           listed=not a.draft and a.id not in site.duplicate_of,
-                           lastmod=self.lastmod((a.id,)))
-
-    def _term_jobs(self) -> Iterator[Job]:
-        """Per kind: the index of terms, then each term's listing and feed."""
-        site, cfg = self.site, self.cfg
-        for kind in KINDS:
-            yield self.job(urls.term_index(cfg, kind),
-                           ("terms", kind, tuple((t.slug, len(t.article_ids))
-                                                 for t in site.terms[kind].values())),
-                           partial(self.term_index, kind))
-            for slug, term in site.terms[kind].items():
-                name = self.term_name(kind, slug)
-                other = term.name_en if self.lang.startswith("zh") else term.name_zh
-                listing = urls.term(cfg, kind, slug)
-                # no feed for a term whose articles are all undated: it would stay empty
-                dated = not site.by_id[term.article_ids[0]].undated  # undated come last
-                yield from self.listing(listing, name, list(term.article_ids),
-                                        subtitle=other if other != name else "",
-                                        feed=urls.feed(listing) if dated else "", kind=kind)
-                if dated:
-                    yield self.feed(listing, f"{name} · {cfg.title}", term.article_ids)
 
     def robots(self) -> Page:
         body = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(self.cfg, urls.sitemap())}\n"
@@ -350,21 +431,22 @@ class Renderer:
         copies = [site.by_id[i] for i in site.duplicates.get(a.id, ())]
         original = site.by_id.get(site.duplicate_of.get(a.id, ""))
         related = [self.card(site.by_id[i]) for i in site.related.get(a.id, ())]
-        html = self.bodies.body(a.id)
+        html = self.body(a)
         url = urls.absolute(self.cfg, self.url_of(a))
-        image = a.image if a.image.startswith(("http://", "https://")) else self.site_image()
+        image = (self._absolute_images.get(a.image) or a.image
+                 if a.image.startswith(("http://", "https://")) else self.site_image())
         ctx = {
             "article": {
                 **self.card(a),
                 "html": Markup(html),
                 "authors": a.authors,
                 "image": a.image if a.image.startswith(("http://", "https://")) else "",
+                "lead_original": a.image,
                 # the lead image, unless the body already shows it
-                "lead_image": a.image if a.image.startswith(("http://", "https://"))
+                "lead_image": self.image(a.image) if a.image.startswith(("http://", "https://"))
                 and _image_key(a.image) not in html else "",
                 "source_url": a.source_url,
                 "chars": a.chars,
-                "year": "" if a.undated else a.date.astimezone(self.cfg.tz).year,
                 "updated_iso": a.updated.isoformat() if a.updated else "",
             },
             "og_image": image,
@@ -413,13 +495,135 @@ class Renderer:
         return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e")
                       .replace("&", "\\u0026"))
 
+    # -- home and language listings ---------------------------------------------------------
+    def home_jobs(self) -> Iterator[Job]:
+        """The home page leads with the site's own language, then the latest of each other
+        language; every language has its own paginated listing and feed (`/en/`…)."""
+        site, cfg = self.site, self.cfg
+        groups = site.languages or self.languages_of([a.id for a in site.articles])
+        shown = []
+        for n, (code, ids) in enumerate(groups.items()):
+            shown.append((code, tuple((i, self.stamp(i))
+                                      for i in ids[:cfg.per_page if n == 0 else OTHER_LANGUAGE_CARDS]),
+                          len(ids)))
+        yield self.job(urls.home(), ("home", tuple(shown)), partial(self.home_page, groups),
+                       lastmod=self.lastmod(i for _, items, _ in shown for i, _ in items))
+        counts = {code: len(ids) for code, ids in groups.items()}
+        for code, ids in groups.items():
+            listing = urls.language(cfg, code)
+            ui = code if i18n.has(self.catalogs, code) else i18n.FALLBACK
+            name = i18n.language_name(self.catalogs, code)
+            yield from self.listing(listing, name, list(ids), feed=urls.feed(listing),
+                                    ui=ui, lang=code, language=code,
+                                    switch=tuple(counts.items()))
+            yield self.feed(listing, f"{cfg.title} · {name}", ids)
+
+    def home_page(self, groups: dict[str, tuple[str, ...]]) -> Page:
+        cfg, by_id = self.cfg, self.site.by_id
+        counts = {code: len(ids) for code, ids in groups.items()}
+        sections = []
+        for n, (code, ids) in enumerate(groups.items()):
+            take = cfg.per_page if n == 0 else OTHER_LANGUAGE_CARDS
+            name = i18n.language_name(self.catalogs, code)
+            more = len(ids) > take or n > 0
+            sections.append({
+                "code": code, "name": name, "count": len(ids),
+                "title": self.t("latest_in", name=name),
+                "articles": [self.card(by_id[i]) for i in ids[:take]],
+                "more": self.t("more_in", n=len(ids), name=name) if more else "",
+                "more_url": self.href(urls.page(urls.language(cfg, code), 2 if n == 0 and
+                                                len(ids) > take else 1)),
+            })
+        return self.render("home", urls.home(), cfg.title, intro=cfg.description,
+                           sections=sections, feed_url="",
+                           switch=self.switch(urls.home(), counts,
+                                              per_language=lambda c: urls.language(cfg, c)))
+
+    # -- topic pages ----------------------------------------------------------------------
+    def term_jobs(self, kind: str, slug: str, ids: list[str]) -> Iterator[Job]:
+        cfg = self.cfg
+        name = self.term_name(kind, slug)
+        listing = urls.term(cfg, kind, slug)
+        entry = self.tax.entry(kind, slug)
+        context = ("term", kind, slug, entry.describe(self.lang) if entry else "",
+                   self._coverage_key(ids), self._related_terms(kind, slug, ids))
+        # no feed for a term whose articles are all undated: it would stay empty
+        dated = bool(ids) and not self.site.by_id[ids[0]].undated  # undated come last
+        yield from self.listing(listing, name, ids, subtitle=self.other_name(kind, slug),
+                                feed=urls.feed(listing) if dated else "", kind=kind, own=slug,
+                                languages=True, term=context)
+        if dated:
+            yield self.feed(listing, f"{name} · {cfg.title}", ids)
+
+    def _coverage_key(self, ids: list[str]) -> tuple:
+        tz = self.cfg.tz
+        cov = chart.coverage([a.date.astimezone(tz) for a in map(self.site.by_id.__getitem__, ids)
+                              if not a.undated])
+        return cov.months if cov else ()
+
+    def _related_terms(self, kind: str, slug: str, ids: list[str]) -> tuple:
+        """The companies and themes most often filed with this term: ((kind, slug, n), …)."""
+        counts: dict[tuple[str, str], int] = {}
+        for i in ids:
+            a = self.site.by_id[i]
+            for k in KINDS:
+                for s in a.terms(k):
+                    if (k, s) != (kind, slug) and s in self.site.terms[k]:
+                        counts[(k, s)] = counts.get((k, s), 0) + 1
+        out = []
+        for k in KINDS:
+            ranked = sorted(((n, s) for (kk, s), n in counts.items() if kk == k),
+                            key=lambda ns: (-ns[0], ns[1]))
+            out += [(k, s, n) for n, s in ranked[:RELATED_TERMS]]
+        return tuple(out)
+
+    def term_head(self, context: tuple, ids: list[str], name: str) -> dict:
+        """Page 1 of a topic: description, coverage chart, related terms, the latest article."""
+        _, kind, slug, description, months, related = context
+        t, cfg = self.t, self.cfg
+        cov = chart.coverage([a.date.astimezone(cfg.tz) for a in map(self.site.by_id.__getitem__, ids)
+                              if not a.undated])
+        figure = None
+        if cov:
+            (fy, fm), (ly, lm) = cov.first, cov.last
+            py, pm, peak = cov.peak
+            summary = t("coverage_caption", first=t.month(fy, fm), last=t.month(ly, lm),
+                        n=cov.total, peak_month=t.month(py, pm), peak=peak)
+            figure = {"svg": chart.svg(cov, f"{t('coverage')}: {name}", summary, f"chart-{slug}"),
+                      "caption": summary, "marks": chart.year_marks(cov), "peak": peak}
+        groups = []
+        for k in KINDS:
+            items = [{"name": self.term_name(k, s), "url": self.href(urls.term(cfg, k, s)), "count": n}
+                     for kk, s, n in related if kk == k]
+            if items:
+                groups.append({"kind": k, "title": t("related_companies" if k == "company"
+                                                     else "related_themes"), "terms": items})
+        return {"term_description": description, "chart": figure, "related_terms": groups,
+                "featured": self.card(self.site.by_id[ids[0]]) if ids else None}
+
+    # -- listings -------------------------------------------------------------------------
     def listing(self, base: str, title: str, ids: list[str], **extra) -> Iterator[Job]:
+        """A paginated listing; with `languages`, one more listing per language of its
+        articles when there are two or more (`{base}en/`…), linked by a language switch."""
         per = self.cfg.per_page
         total = max(1, math.ceil(len(ids) / per))
+        if extra.pop("languages", False):
+            groups = self.languages_of(ids)
+            if len(groups) > 1:
+                counts = tuple((code, len(g)) for code, g in groups.items())
+                extra["switch"] = counts
+                for code, g in groups.items():
+                    name = i18n.language_name(self.catalogs, code)
+                    sub = {k: v for k, v in extra.items() if k not in ("term", "feed")}
+                    yield from self.listing(urls.in_language(base, code),
+                                            self.t("in_language", title=title, name=name), g,
+                                            **sub, language=code, parent=base)
         for n in range(1, total + 1):
             chunk = ids[(n - 1) * per: n * per]
             parts = ("list", base, title, tuple(sorted(extra.items())), n, total, len(ids),
                      tuple((i, self.stamp(i)) for i in chunk))
+            if n == 1 and "term" in extra and ids:
+                parts += (self.stamp(ids[0]),)
             yield self.job(urls.page(base, n), parts,
                            partial(self.listing_page, base, title, ids, n, total, extra),
                            lastmod=self.lastmod(chunk))
@@ -435,32 +639,81 @@ class Renderer:
             "pages": [(i, self.href(urls.page(base, i))) for i in _window(n, total)],
         }
         feed = extra.get("feed")
+        cards = [self.card(self.site.by_id[i]) for i in chunk]
+        years: dict[int, int] = {}
+        for i in ids:
+            a = self.site.by_id[i]
+            y = "" if a.undated else a.date.astimezone(self.cfg.tz).year
+            years[y] = years.get(y, 0) + 1
+        groups: list[dict] = []
+        for c in cards:
+            if not groups or groups[-1]["year"] != c["year"]:
+                groups.append({"year": c["year"], "count": years[c["year"]], "articles": []})
+            groups[-1]["articles"].append(c)
+        parent = extra.get("parent") or base
+        language = extra.get("language", "")
+        counts = dict(extra.get("switch", ()))
+        switch = self.switch(parent, counts, here=language) if counts else []
+        if extra.get("ui"):  # the global language listings: every language one click away
+            cfg = self.cfg
+            switch = self.switch(urls.home(), counts, here=language,
+                                 per_language=lambda c: urls.language(cfg, c), ui=extra["ui"])
+        ctx = dict(heading=title if n == 1 else f"{title} · {n}/{total}",
+                   subtitle=extra.get("subtitle", ""),
+                   intro=extra.get("intro", "") if n == 1 else "",
+                   articles=cards, groups=groups, pager=pager,
+                   count=len(ids), feed_url=self.href(feed) if feed else "",
+                   kind=extra.get("kind", ""), own=extra.get("own", ""), switch=switch,
+                   titles_only=[self.title_only(self.site.by_id[i])
+                                for i, _ in extra.get("titles_only", ())] if n == 1 else [],
+                   lang=extra.get("lang") or self.lang)
+        name = "list"
+        if "term" in extra:
+            name = "term"
+            ctx.update(self.term_head(extra["term"], ids, title) if n == 1 else
+                       {"term_description": "", "chart": None, "related_terms": [], "featured": None})
+            if n == 1 and ids:  # the latest article is featured above: the years start after it
+                ctx["groups"] = self._regroup(cards[1:], years)
+            if ctx["term_description"]:
+                ctx["description"] = ctx["term_description"]
         return self.render(
-            "list", urls.page(base, n), title if n == 1 else f"{title} ({n}/{total})",
-            heading=title if n == 1 else f"{title} · {n}/{total}", subtitle=extra.get("subtitle", ""),
-            intro=extra.get("intro", "") if n == 1 else "",
-            articles=[self.card(self.site.by_id[i]) for i in chunk], pager=pager,
-            count=len(ids), feed_url=self.href(feed) if feed else "",
-            kind=extra.get("kind", ""))
+            name, urls.page(base, n), title if n == 1 else f"{title} ({n}/{total})",
+            ui=extra.get("ui"), **ctx)
+
+    @staticmethod
+    def _regroup(cards: list[dict], years: dict[int, int]) -> list[dict]:
+        groups: list[dict] = []
+        for c in cards:
+            if not groups or groups[-1]["year"] != c["year"]:
+                groups.append({"year": c["year"], "count": years[c["year"]], "articles": []})
+            groups[-1]["articles"].append(c)
+        return groups
+
+    def title_only(self, a: Article) -> dict:
+        """An empty article as its source's page lists it: title, date, the original."""
+        language = a.language or self.lang
+        return {"title": a.title, "url": a.source_url, "lang": a.language,
+                "date_iso": "" if a.undated else a.date.isoformat(),
+                "date": self.catalog(language)("undated") if a.undated else
+                local_date(a.date, language, self.cfg, self.catalogs)}
 
     def term_index(self, kind: str) -> Page:
         terms = sorted(self.site.terms[kind].values(), key=lambda t: (-len(t.article_ids),
                                                                       t.slug))
-        items = [{"name": self.term_name(kind, t.slug),
-                  "other": t.name_en if self.lang.startswith("zh") else t.name_zh,
+        items = [{"name": self.term_name(kind, t.slug), "other": self.other_name(kind, t.slug),
                   "url": self.href(urls.term(self.cfg, kind, t.slug)),
                   "count": len(t.article_ids)} for t in terms]
-        zh, en = KIND_TITLES[kind]
-        return self.render("terms", urls.term_index(self.cfg, kind), f"{zh} {en}",
-                           heading=f"{zh} {en}", items=items)
+        heading = self.t(KIND_KEYS[kind])
+        return self.render("terms", urls.term_index(self.cfg, kind), heading,
+                           heading=heading, items=items)
 
     def source_index(self) -> Page:
-        items = [{"name": name, "other": "", "count": len(ids),
+        items = [{"name": name, "other": "", "count": len(ids) or len(self.site.source_empty.get(slug, ())),
                   "url": self.href(urls.source(self.cfg, slug))}
                  for slug, (name, ids) in sorted(self.site.sources.items(),
                                                  key=lambda kv: (-len(kv[1][1]), kv[0]))]
-        return self.render("terms", urls.sources(self.cfg), "来源 Sources",
-                           heading="来源 Sources", items=items)
+        return self.render("terms", urls.sources(self.cfg), self.t("sources"),
+                           heading=self.t("sources"), items=items)
 
     def archive_index(self) -> Page:
         years = []
@@ -470,21 +723,24 @@ class Renderer:
                       for (yy, m), mids in sorted(self.site.months.items()) if yy == y]
             years.append({"year": y, "url": self.href(urls.year(self.cfg, y)),
                           "count": len(ids), "months": months})
-        undated = {"url": self.href(urls.undated(self.cfg)), "count": len(self.site.undated),
-                   "label": "日期不详 Undated"} if self.site.undated else None
-        return self.render("archive", urls.archive(self.cfg), "归档 Archive",
-                           heading="归档 Archive", years=years, undated=undated)
+        groups = self.site.languages or self.languages_of([a.id for a in self.site.articles])
+        cfg = self.cfg
+        undated = {"url": self.href(urls.undated(cfg)), "count": len(self.site.undated),
+                   "label": self.t("undated_heading")} if self.site.undated else None
+        return self.render("archive", urls.archive(cfg), self.t("archive"),
+                           heading=self.t("archive"), years=years, undated=undated,
+                           switch=self.switch(urls.archive(cfg), {c: len(i) for c, i in groups.items()},
+                                              per_language=lambda c: urls.language(cfg, c)))
 
     def topics_page(self) -> Page:
         groups = []
         for kind in KINDS:
-            zh, en = KIND_TITLES[kind]
             terms = sorted(self.site.terms[kind].values(),
                            key=lambda t: (-len(t.article_ids), t.slug))
-            groups.append({"title": f"{zh} {en}", "terms": [
+            groups.append({"title": self.t(KIND_KEYS[kind]), "terms": [
                 {"name": self.term_name(kind, t.slug), "count": len(t.article_ids),
                  "url": self.href(urls.term(self.cfg, kind, t.slug))} for t in terms]})
-        return self.render("topics", urls.topics(self.cfg), "全部主题 All topics",
+        return self.render("topics", urls.topics(self.cfg), self.t("all_topics"),
                            groups=groups)
 
     def redirect_jobs(self) -> Iterator[Job]:
@@ -515,7 +771,7 @@ class Renderer:
         entries = [self.site.by_id[i] for i in ids]
         body = feeds.atom(self.cfg, title, urls.absolute(self.cfg, urls.feed(listing)),
                           urls.absolute(self.cfg, listing),
-                          [(a, urls.absolute(self.cfg, self.url_of(a)), self.bodies.body(a.id))
+                          [(a, urls.absolute(self.cfg, self.url_of(a)), self.body(a, absolute=True))
                            for a in entries])
         url = urls.feed(listing)
         return Page(url, urls.out_path(url), body)
@@ -523,10 +779,13 @@ class Renderer:
     def api_export(self) -> Page:
         """`/api/articles.json`: one entry per built article (duplicates included, marked)."""
         items = []
+        empty = set(self.site.empty)
         for a in sorted(self.site.by_id.values(), key=lambda a: a.id):
             items.append({
                 "source_path": a.id,
-                "url": urls.absolute(self.cfg, self.url_of(a)),
+                # an empty article has no page of its own: its URL is the original's
+                "url": a.source_url if a.id in empty else urls.absolute(self.cfg, self.url_of(a)),
+                "empty": a.id in empty,
                 "title": a.title,
                 "date": None if a.undated else a.date.isoformat(),
                 "date_evidence": a.date_evidence,

@@ -73,9 +73,13 @@ def short_language(code: str, default: str) -> str:
 
 
 def records(site: Site, cfg: Config, tax: Taxonomy) -> list[Record]:
-    """One record per article page (duplicates too: each has its own page), in path order."""
+    """One record per article page (duplicates too: each has its own page), in path order;
+    an article with no body text has no page and is not searched."""
     out = []
+    empty = set(site.empty)
     for a in sorted(site.by_id.values(), key=lambda a: a.id):
+        if a.id in empty:
+            continue
         names: dict[str, None] = {}
         filed: dict[str, list[str]] = {k: [] for k in KINDS}
         for kind in KINDS:

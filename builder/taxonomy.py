@@ -47,11 +47,20 @@ class Entry:
     exact: tuple[str, ...] = ()
     """Aliases that match only as written (Vortex, not vortex): a name that is a word in
     lower case but the company's with its capital."""
+    description: tuple[tuple[str, str], ...] = ()
+    """(language, text): what the term's page says it is (`description: {zh: …, en: …}`, or
+    one string for every language); shown only, never matched."""
 
     def name(self, language: str = "zh") -> str:
         if language.startswith("de") and self.de:
             return self.de
         return (self.zh or self.en) if language.startswith("zh") else (self.en or self.zh)
+
+    def describe(self, language: str = "zh") -> str:
+        """The description in `language`, else English, else any."""
+        texts = dict(self.description)
+        code = language.split("-")[0].lower()
+        return texts.get(code) or texts.get("*") or texts.get("en") or next(iter(texts.values()), "")
 
 
 @dataclass(frozen=True)
@@ -177,8 +186,21 @@ def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> di
                           str(item.get("parent") or "").strip() if kind == "company" else "",
                           _strings(item.get("policy_words")) if kind == "theme" else (),
                           _strings(item.get("policy_of")) if kind == "theme" else (),
-                          de if de != en else "", tuple(a for a in exact if a))
+                          de if de != en else "", tuple(a for a in exact if a),
+                          _descriptions(item.get("description"), slug, bad))
     return out
+
+
+def _descriptions(value: object, slug: str, bad) -> tuple[tuple[str, str], ...]:
+    """`description:` as one string (any language) or a mapping of language to text."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (("*", " ".join(value.split())),) if value.strip() else ()
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return tuple((str(k).lower(), " ".join(v.split())) for k, v in value.items() if v.strip())
+    bad(f"`{slug}`: `description` must be a string or a mapping of language to string")
+    return ()
 
 
 def _strings(value: object) -> tuple[str, ...]:

@@ -98,6 +98,16 @@ def month(cfg: Config, y: int, m: int) -> str:
     return _fill(cfg.urls.month, year=y, month=f"{m:02d}")
 
 
+def language(cfg: Config, code: str) -> str:
+    """The listing of every article in one language (`/en/`)."""
+    return _fill(cfg.urls.language, lang=code)
+
+
+def in_language(listing: str, code: str) -> str:
+    """A listing's articles in one language: `/companies/byd/` → `/companies/byd/en/`."""
+    return f"{listing}{quote(code, safe='-_.~')}/"
+
+
 def topics(cfg: Config) -> str:
     return cfg.urls.topics
 

@@ -35,5 +35,7 @@ def test_the_golden_content_shows_what_the_builder_does(tmp_path):
     site = GOLDEN / "site"
     assert "联想“零碳之路”：合肥工厂实现绿电全覆盖" in (site / "index.html").read_text()
     assert 'href="/archive/static/style.css"' in (site / "index.html").read_text()  # sub-path base_url
-    assert (site / "page/3/index.html").is_file()  # per_page = 2
+    # per_page = 2: the home page leads with the site's language; each language has a listing
+    assert (site / "zh/page/2/index.html").is_file() and (site / "de/index.html").is_file()
+    assert (site / "en/index.html").is_file() and not (site / "page").exists()
     assert "https://example.org/archive/sitemap.xml" in (site / "robots.txt").read_text()

@@ -63,7 +63,7 @@ def test_drafts_and_future_built_marked_and_kept_out_of_feeds_and_sitemap(tmp_pa
     page = public / articles["draft.md"]["url"].removeprefix("https://example.org/") / "index.html"
     html = page.read_text()
     assert 'class="notice draft"' in html and '<meta name="robots" content="noindex">' in html
-    assert "预览 Preview" in (public / "index.html").read_text()
+    assert 'class="draft-label"' in (public / "index.html").read_text()  # the card says "预览"
     feed = (public / "feed.xml").read_text()
     sitemap = (public / "sitemap.xml").read_text()
     assert "已发布" in feed and "草稿文章" not in feed

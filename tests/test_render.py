@@ -71,7 +71,7 @@ def test_every_page_kind_has_a_job_and_the_sitemap_comes_last(cfg, tax, theme):
     renderer = render.Renderer(site_of(ARTICLES), cfg, tax, theme, bodies=Bodies())
     listed = list(renderer.jobs())
     found = {job.url for job in listed}
-    assert {"/", "/page/2/", "/articles/2024/03/article-1/", "/companies/", "/companies/lenovo/",
+    assert {"/", "/zh/", "/zh/page/2/", "/zh/feed.xml", "/articles/2024/03/article-1/", "/companies/", "/companies/lenovo/",
             "/companies/lenovo/feed.xml", "/themes/", "/sources/", "/sources/neng-yuan-bao/",
             "/archive/", "/archive/2024/", "/archive/2024/03/", "/topics/", "/search/", "/404.html",
             "/feed.xml", "/api/articles.json", "/robots.txt", "/static/style.css"} <= found
@@ -129,9 +129,9 @@ def test_pagination_and_links_under_a_sub_path(cfg, tax, theme):
     sub = replace(cfg, base_url="https://example.org/archive/")
     all_jobs = jobs(sub, tax, theme, bodies=Bodies())
     home = render.make(all_jobs["/"]).body.decode()
-    assert home.count('class="card"') == 2  # per_page = 2
-    assert 'href="/archive/page/2/"' in home and 'href="/archive/static/style.css"' in home
-    second = render.make(all_jobs["/page/2/"]).body.decode()
+    assert home.count('class="card"') == 2  # per_page = 2: the rest is on the language listing
+    assert 'href="/archive/zh/page/2/"' in home and 'href="/archive/static/style.css"' in home
+    second = render.make(all_jobs["/zh/page/2/"]).body.decode()
     assert second.count('class="card"') == 1
     robots = render.make(all_jobs["/robots.txt"]).body.decode()
     assert robots.endswith("Sitemap: https://example.org/archive/sitemap.xml\n")

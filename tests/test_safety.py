@@ -577,9 +577,9 @@ def test_two_builds_at_once_into_one_output_equal_a_clean_build(tmp_path):
 
 
 def test_search_is_rebuilt_when_missing_stale_or_broken(tmp_path, monkeypatch):
-    from builder import search
+    from builder import pagefind, search
 
-    if search.binary() is None:
+    if pagefind.executable() is None:
         pytest.skip("Pagefind is not installed")
     site = make_site(tmp_path, _articles(3, "A"))
     site.write_text(site.read_text().replace("search = false", "search = true"))
@@ -600,7 +600,7 @@ def test_search_is_rebuilt_when_missing_stale_or_broken(tmp_path, monkeypatch):
     again = run(cfg)
     assert again.ok and "search" in dict(again.timings) and state.search_pages(out) == 4
     # nothing changed, but the index is broken (a full disk left its entry empty)
-    (out / "pagefind/pagefind-entry.json").write_text("")
+    (out / search.OUT / search.PIECES).write_text("")
     fixed = run(cfg)
     assert "search" in dict(fixed.timings) and state.search_pages(out) == 4
     # or gone

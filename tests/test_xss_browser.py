@@ -65,7 +65,9 @@ DOM_SCAN = """
     }
     if (el.namespaceURI !== XHTML) bad.push(`foreign element <${tag}> (${el.namespaceURI})`);
   }
-  const selectors = ['script:not([src]):not([type="application/ld+json"])', 'iframe', 'frame', 'object', 'embed', 'base', 'form',
+  // a form other than the theme's header search field (a GET to /search/)
+  const selectors = ['script:not([src]):not([type="application/ld+json"])', 'iframe', 'frame', 'object', 'embed', 'base',
+                     'form:not(header form.site-search[role="search"][method="get"][action="/search/"])',
                      'meta[http-equiv="refresh" i]', 'link[rel~="import" i]', 'template',
                      'main article :is(input, button, textarea, select, details, video, audio)'];
   for (const sel of selectors)

@@ -102,6 +102,17 @@ def summary(cfg: Config, site: Site, files: list[FileFacts], problems: list[Prob
     failed = {p.path for p in problems if p.severity == "error" and p.path in by_path}
     if failed:
         out.append(f"  not built: {len(failed)} files with errors (listed above)")
+    out += _url_lines(cfg, site, tools)
+    out.append(f"  the slugs file ({'pins ' + str(pinned) + ' URLs' if pinned else 'not written yet'}"
+               "): the first build records each article's URL in content/.slugs.toml; commit it "
+               "and later title edits keep the URL")
+    return "\n".join(out)
+
+
+def _url_lines(cfg: Config, site: Site, tools: dict[str, str]) -> list[str]:
+    """How many articles keep their old URL, examples of those that move, and the `[urls]`
+    pattern that would keep them."""
+    out: list[str] = []
     moved: dict[str, list[tuple[str, str]]] = {}
     kept = 0
     fits = Counter()
@@ -133,10 +144,7 @@ def summary(cfg: Config, site: Site, files: list[FileFacts], problems: list[Prob
     if total:
         out.append("    or give an article `permalink: <old path>` (kept as its URL) or "
                    "`aliases: [<old path>]` (a redirect page there)")
-    out.append(f"  the slugs file ({'pins ' + str(pinned) + ' URLs' if pinned else 'not written yet'}"
-               "): the first build records each article's URL in content/.slugs.toml; commit it "
-               "and later title edits keep the URL")
-    return "\n".join(out)
+    return out
 
 
 def _fields(a: Article, cfg: Config) -> dict:

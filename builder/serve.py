@@ -157,123 +157,131 @@ class PreviewServer(ThreadingHTTPServer):
         return conn, addr
 
 
-def make_handler(root: Path, base: str, state: State):
-    root = root.resolve()
+class PreviewHandler(BaseHTTPRequestHandler):
+    """The preview's requests: the built site under `base`, the live-reload event stream and
+    script, the error overlay on every HTML page. `make_handler` binds `root`, `base` and
+    `state`."""
 
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "green-archive"
-        protocol_version = "HTTP/1.1"
-        timeout = IDLE_TIMEOUT
+    root: Path
+    base: str
+    state: State
+    server_version = "green-archive"
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT
 
-        def log_message(self, fmt: str, *args) -> None:  # quiet: the terminal shows rebuilds
-            pass
+    def log_message(self, fmt: str, *args) -> None:  # quiet: the terminal shows rebuilds
+        pass
 
-        def do_HEAD(self) -> None:
-            self.do_GET(head=True)
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
 
-        def drop_body(self) -> bool:
-            """Read and drop a request body; False (and the connection closed) when it is
-            chunked, too large or malformed."""
-            if self.headers.get("Transfer-Encoding"):
-                self.send_error(HTTPStatus.LENGTH_REQUIRED, "request bodies are not accepted")
-                self.close_connection = True
-                return False
-            length = self.headers.get("Content-Length")
-            if not length:
-                return True
-            try:
-                size = int(length)
-            except ValueError:
-                size = -1
-            if not 0 <= size <= MAX_BODY:
-                self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE if size > 0 else
-                                HTTPStatus.BAD_REQUEST, "request body refused")
-                self.close_connection = True
-                return False
-            while size > 0:
-                chunk = self.rfile.read(min(size, 16384))
-                if not chunk:
-                    self.close_connection = True
-                    return False
-                size -= len(chunk)
+    def drop_body(self) -> bool:
+        """Read and drop a request body; False (and the connection closed) when it is
+        chunked, too large or malformed."""
+        if self.headers.get("Transfer-Encoding"):
+            self.send_error(HTTPStatus.LENGTH_REQUIRED, "request bodies are not accepted")
+            self.close_connection = True
+            return False
+        length = self.headers.get("Content-Length")
+        if not length:
             return True
+        try:
+            size = int(length)
+        except ValueError:
+            size = -1
+        if not 0 <= size <= MAX_BODY:
+            self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE if size > 0 else
+                            HTTPStatus.BAD_REQUEST, "request body refused")
+            self.close_connection = True
+            return False
+        while size > 0:
+            chunk = self.rfile.read(min(size, 16384))
+            if not chunk:
+                self.close_connection = True
+                return False
+            size -= len(chunk)
+        return True
 
-        def do_GET(self, head: bool = False) -> None:
-            if not self.drop_body():
-                return
-            path = urlsplit(self.path).path
-            if path == RELOAD_PATH:
-                return self.events()
-            if path == SCRIPT_PATH:
-                return self.send(200, RELOAD_JS % RELOAD_PATH.encode(), "text/javascript", head)
-            if not path.startswith(base):
-                if path in ("/", ""):
-                    return self.redirect(base)
-                return self.not_found(head)
-            rel = "/" + path[len(base):]
-            file = resolve(root, rel)
-            if file is None:
-                return self.not_found(head, unquote(rel))
-            if file.name == "index.html" and not rel.endswith("/") and \
-                    not rel.endswith("index.html"):
-                return self.redirect(path + "/")
-            self.send(200, self.inject(file.read_bytes(), file.suffix), _type(file), head)
+    def do_GET(self, head: bool = False) -> None:
+        if not self.drop_body():
+            return
+        path = urlsplit(self.path).path
+        if path == RELOAD_PATH:
+            return self.events()
+        if path == SCRIPT_PATH:
+            return self.send(200, RELOAD_JS % RELOAD_PATH.encode(), "text/javascript", head)
+        if not path.startswith(self.base):
+            if path in ("/", ""):
+                return self.redirect(self.base)
+            return self.not_found(head)
+        rel = "/" + path[len(self.base):]
+        file = resolve(self.root, rel)
+        if file is None:
+            return self.not_found(head, unquote(rel))
+        if file.name == "index.html" and not rel.endswith("/") and \
+                not rel.endswith("index.html"):
+            return self.redirect(path + "/")
+        self.send(200, self.inject(file.read_bytes(), file.suffix), _type(file), head)
 
-        def inject(self, body: bytes, suffix: str, rel: str | None = None) -> bytes:
-            if suffix != ".html":
-                return body
-            extra = f'<script src="{SCRIPT_PATH}"></script>' + overlay(state, rel)
-            return body.replace(b"</body>", extra.encode() + b"</body>", 1)
+    def inject(self, body: bytes, suffix: str, rel: str | None = None) -> bytes:
+        if suffix != ".html":
+            return body
+        extra = f'<script src="{SCRIPT_PATH}"></script>' + overlay(self.state, rel)
+        return body.replace(b"</body>", extra.encode() + b"</body>", 1)
 
-        def not_found(self, head: bool, rel: str | None = None) -> None:
-            page = root / "404.html"
-            body = page.read_bytes() if page.is_file() else b"<!doctype html><body>Not found</body>"
-            self.send(404, self.inject(body, ".html", rel), "text/html; charset=utf-8", head)
+    def not_found(self, head: bool, rel: str | None = None) -> None:
+        page = self.root / "404.html"
+        body = page.read_bytes() if page.is_file() else b"<!doctype html><body>Not found</body>"
+        self.send(404, self.inject(body, ".html", rel), "text/html; charset=utf-8", head)
 
-        def redirect(self, location: str) -> None:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", location)
-            self.send_header("Content-Length", "0")
+    def redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def send(self, status: int, body: bytes, ctype: str, head: bool = False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        if self.request_version == "HTTP/0.9":  # no headers at all
             self.end_headers()
-
-        def send(self, status: int, body: bytes, ctype: str, head: bool = False) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-cache")
-            if self.request_version == "HTTP/0.9":  # no headers at all
-                self.end_headers()
-                if not head:
-                    self.wfile.write(body)
-                return
-            self._headers_buffer.append(b"\r\n")
             if not head:
-                self._headers_buffer.append(body)  # headers and body in one send
-            self.flush_headers()
+                self.wfile.write(body)
+            return
+        self._headers_buffer.append(b"\r\n")
+        if not head:
+            self._headers_buffer.append(body)  # headers and body in one send
+        self.flush_headers()
 
-        def events(self) -> None:
-            """Server-sent events: one `reload` message after every rebuild."""
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-cache")
-            self.end_headers()
-            seen = state.version
-            try:
-                self.wfile.write(b": connected\n\n")
+    def events(self) -> None:
+        """Server-sent events: one `reload` message after every rebuild."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        seen = self.state.version
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while True:
+                with self.state.changed:
+                    self.state.changed.wait(timeout=15)
+                if self.state.version != seen:
+                    seen = self.state.version
+                    self.wfile.write(b"event: reload\ndata: %d\n\n" % seen)
+                else:
+                    self.wfile.write(b": ping\n\n")
                 self.wfile.flush()
-                while True:
-                    with state.changed:
-                        state.changed.wait(timeout=15)
-                    if state.version != seen:
-                        seen = state.version
-                        self.wfile.write(b"event: reload\ndata: %d\n\n" % seen)
-                    else:
-                        self.wfile.write(b": ping\n\n")
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError, OSError):
-                return
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            return
 
-    return Handler
+
+def make_handler(root: Path, base: str, state: State) -> type[PreviewHandler]:
+    """The handler class for one preview: the output folder `root`, served under `base`."""
+    return type("Handler", (PreviewHandler,), {"root": root.resolve(), "base": base,
+                                               "state": state})
 
 
 def _type(file: Path) -> str:

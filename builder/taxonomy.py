@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +121,25 @@ def load(folder: Path) -> tuple[Taxonomy, list[Problem]]:
     return tax.compiled(), problems
 
 
+def _check_entry_aliases(slug: str, aliases: tuple[str, ...], weak: list[str], exact: list[str],
+                         bad: Callable[..., None]) -> None:
+    """An alias listed twice (after case and width folding), or as both plain and ambiguous,
+    is reported."""
+    seen: dict[str, str] = {}
+    for alias in aliases + tuple(weak):
+        k = _key(alias)
+        if k in seen and alias in weak:
+            if not (_exact_case(seen[k]) and not _exact_case(alias)):
+                # An upper-case acronym (VORTEX) may stand beside an ambiguous word-case
+                # name (Vortex): they match different text.
+                bad(f"`{slug}`: alias {alias!r} is listed as both plain and ambiguous")
+        elif k in seen and seen[k] != alias and not {seen[k], alias} & set(exact):
+            # VORTEX (an acronym) and Vortex (`exact`) match different text.
+            bad(f"`{slug}`: duplicate alias {alias!r} (same as {seen[k]!r})",
+                "taxonomy-duplicate-alias")
+        seen[k] = alias
+
+
 def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> dict[str, Entry]:
     try:
         data = yaml.load(raw.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader",
@@ -167,19 +187,7 @@ def _load_kind(kind: Kind, raw: bytes, path: str, problems: list[Problem]) -> di
         names = [n for n in dict.fromkeys((zh, en, de)) if n]
         aliases = tuple(dict.fromkeys([a for a in strong if a] + [n for n in names
                                                                    if n not in weak]))
-        seen: dict[str, str] = {}
-        for alias in aliases + weak:
-            k = _key(alias)
-            if k in seen and alias in weak:
-                if not (_exact_case(seen[k]) and not _exact_case(alias)):
-                    # An upper-case acronym (VORTEX) may stand beside an ambiguous word-case
-                    # name (Vortex): they match different text.
-                    bad(f"`{slug}`: alias {alias!r} is listed as both plain and ambiguous")
-            elif k in seen and seen[k] != alias and not {seen[k], alias} & set(exact):
-                # VORTEX (an acronym) and Vortex (`exact`) match different text.
-                bad(f"`{slug}`: duplicate alias {alias!r} (same as {seen[k]!r})",
-                    "taxonomy-duplicate-alias")
-            seen[k] = alias
+        _check_entry_aliases(slug, aliases, weak, exact, bad)
         out[slug] = Entry(kind, slug, zh, en, aliases, tuple(a for a in weak if a),
                           _strings(item.get("source_tags")), item.get("broad") is True,
                           _strings(item.get("themes")) if kind == "company" else (),

@@ -31,6 +31,7 @@ def test_new_writes_an_article_that_builds(tmp_path):
     assert 'title: "宁德时代发布新电池：“麒麟”"' in text
     assert "slug: ning-de-shi-dai-fa-bu-xin-dian-chi-qi-lin" in text
     assert "+0800" in text and "companies: []" in text and "themes: []" in text
+    path.write_text(text + "\n宁德时代今天发布了“麒麟”电池。\n")  # the editor writes the body
     built = cli("build", "--strict", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     pages = list((tmp_path / "public/articles").rglob("ning-de-shi-dai-fa-bu-xin-dian-chi-qi-lin"))

@@ -9,6 +9,8 @@ they cannot disagree about what changed:
 - the `page` key of each output file: equal to the key the manifest recorded → not rendered;
 - the preview's `signature`s of the taxonomy and theme folders: equal → not reloaded;
 - the taxonomy's `content` key, kept with each cached article: different → re-tagged.
+
+And one name: the build state's folder for an output path (`output_folder`).
 """
 
 from __future__ import annotations
@@ -109,3 +111,10 @@ def pages(cfg: Config, theme_key: str, taxonomy_key: str) -> str:
 def page(shared: str, parts: tuple) -> str:
     """One page's input key: `shared` (from `pages`) and what the page shows of the site."""
     return _digest(shared, parts)
+
+
+def output_folder(output: Path) -> str:
+    """The state folder's name for an output path: readable, and unique per absolute path."""
+    digest = hashlib.blake2b(str(output).encode(), digest_size=8).hexdigest()
+    name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in output.name)[:40]
+    return f"{name or 'root'}-{digest}"

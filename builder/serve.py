@@ -281,7 +281,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 def make_handler(root: Path, base: str, state: State) -> type[PreviewHandler]:
     """The handler class for one preview: the output folder `root`, served under `base`."""
     return type("Handler", (PreviewHandler,), {"root": root.resolve(), "base": base,
-                                               "state": state})
+                                               "state": state, "timeout": IDLE_TIMEOUT})
 
 
 def _type(file: Path) -> str:

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from . import keys, write
 from .config import Config
 from .model import Problem
 
@@ -34,13 +35,6 @@ MARKER = ".green-archive"
 """The file in the output folder that marks it as green-archive's."""
 LOCK = "lock"
 APP = "green-archive"
-
-
-def output_key(output: Path) -> str:
-    """A folder name for an output path: readable, and unique per absolute path."""
-    digest = hashlib.blake2b(str(output).encode(), digest_size=8).hexdigest()
-    name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in output.name)[:40]
-    return f"{name or 'root'}-{digest}"
 
 
 def cache_home() -> Path | None:
@@ -64,7 +58,7 @@ def _usable(folder: Path) -> bool:
 
 def state_dir(cfg: Config) -> Path:
     """The state folder of `cfg`'s output (see the module's docstring). Safe to delete."""
-    key = output_key(cfg.path("output_dir"))
+    key = keys.output_folder(cfg.path("output_dir"))
     if cfg.cache_dir:
         return cfg.path("cache_dir") / key
     home = cache_home()
@@ -148,14 +142,10 @@ def is_ours(output: Path) -> bool:
 
 def mark(output: Path) -> None:
     """Create the output folder if needed and put the marker in it."""
-    output.mkdir(parents=True, exist_ok=True)
-    marker = output / MARKER
-    if not marker.is_file():
-        tmp = output / f"{MARKER}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({"generator": APP, "note": "this folder is written by "
-                                   "green-archive; files it did not write are kept"}) + "\n",
-                       encoding="utf-8")
-        os.replace(tmp, marker)
+    write.put(output, MARKER, (json.dumps({
+        "generator": APP,
+        "note": "this folder is written by green-archive; files it did not write are kept"})
+        + "\n").encode())
 
 
 # -- one build at a time -------------------------------------------------------------------

@@ -239,6 +239,18 @@ def _prune_empty(folder: Path, root: Path) -> None:
         folder = folder.parent
 
 
+def put(output: Path, name: str, data: bytes) -> None:
+    """One file of the tool's own (the output's marker) written into the output folder
+    atomically, outside the manifest: created if missing, never replaced once there."""
+    output.mkdir(parents=True, exist_ok=True)
+    target = output / safe_relative(name)
+    if target.is_file():
+        return
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
 def swap_folder(output: Path, folder: str, fresh: Path, state: Path) -> None:
     """Replace the output's `folder` (a relative path from `urls.out_folder`, such as the
     search bundle's) by the finished folder `fresh` in one rename: a reader sees the old

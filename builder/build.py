@@ -225,9 +225,10 @@ def _index_search(cfg: Config, tax: taxonomy.Taxonomy, output: Path, state: Path
         return [Problem(bundle, None, "warning", "search-failed", "the search index is missing "
                         "or its entry file does not parse; the next build retries")]
     note_search(state, pages)
-    if pages != len(site.by_id):
+    with_pages = len(site.by_id) - len(site.empty)  # a title-only article has no page to find
+    if pages != with_pages:
         return [Problem(bundle, None, "warning", "search-count",
-                        f"the search index holds {pages} pages; {len(site.by_id)} articles were built")]
+                        f"the search index holds {pages} pages; {with_pages} articles have pages")]
     return []
 
 

@@ -401,11 +401,8 @@ CATALOG: dict[str, tuple[str, str, str]] = {
 
 
 def labels(language: str) -> dict[str, str]:
-    """The search page's words for an interface language. A Chinese site shows Chinese and
-    English side by side, as the rest of its interface does."""
+    """The search page's words in the site's interface language (one language, as the rest of
+    the interface: the theme's catalogs)."""
     code = short_language(language, LANGUAGE)
-    if code == "zh":
-        return {key: f"{zh}{' ' if len(zh) <= 4 or zh.endswith('。') else ' · '}{en}"
-                for key, (zh, en, _) in CATALOG.items()}
-    column = 2 if code == "de" else 1
+    column = {"zh": 0, "de": 2}.get(code, 1)
     return {key: words[column] for key, words in CATALOG.items()}

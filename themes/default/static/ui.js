@@ -20,7 +20,7 @@
 // An article image that cannot load (offline, link rot, no https on its host) collapses to a
 // one-line link to its original instead of leaving a blank box.
 (function () {
-  var label = document.documentElement.getAttribute("data-image-label") || "Image";
+  var label = (document.body && document.body.getAttribute("data-image-label")) || "Image";
   function collapse(img) {
     if (!img || img.getAttribute("data-collapsed")) return;
     var box = img.closest(".body, .lead");

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .config import TaggingConfig
 from .model import KINDS, Tag
-from .scoring import Candidate, Candidates, Hit
+from .scoring import TAG, Candidate, Candidates, Hit
 
 if TYPE_CHECKING:
     from .taxonomy import Taxonomy
@@ -115,7 +115,9 @@ def _themes(cands: list[Candidate], tax: Taxonomy, cfg: TaggingConfig) -> list[D
     count = 0
     for i, c in enumerate(ranked):
         entry = tax.entry("theme", c.slug)
-        weak_only = c.weak_only and not any(h.zone == "company" for h in c.hits)
+        # Ambiguous keywords corroborated by a kept company's field or the feed's own tag for
+        # the theme (Speicher with the tag Speicher) are as good as a plain keyword.
+        weak_only = c.weak_only and not any(h.zone in ("company", TAG) for h in c.hits)
         why = ""
         if count >= cfg.max_themes:
             why = f"max_themes {cfg.max_themes} reached"

@@ -138,6 +138,15 @@ def test_ambiguous_keywords_alone_make_only_the_main_theme(small):
                  "theme") == []
 
 
+
+def test_ambiguous_keywords_with_the_feeds_own_tag_are_a_theme(small):
+    """The feed's tag for the theme corroborates its ambiguous keywords (Speicher tagged
+    Speicher), as a company's source tag corroborates its ambiguous name."""
+    text = "Photovoltaik boomt. " * 5 + "Der Speicher hilft. " * 4
+    assert terms(taxonomy.tag("", text, "", ("Speicher",), small, CFG), "theme") \
+        == ["energy-storage", "solar"]
+    assert terms(taxonomy.tag("", text, "", ("Photovoltaik",), small, CFG), "theme") == ["solar"]
+
 def test_max_themes(small):
     text = "锂电池。锂电池。Photovoltaik. Photovoltaik. Batteriespeicher. Batteriespeicher."
     got = decisions("锂电池 Photovoltaik Batteriespeicher", text, small, replace(CFG, max_themes=2))

@@ -142,7 +142,7 @@ def test_ambiguous_keywords_alone_make_only_the_main_theme(small):
 def test_ambiguous_keywords_with_the_feeds_own_tag_are_a_theme(small):
     """The feed's tag for the theme corroborates its ambiguous keywords (Speicher tagged
     Speicher), as a company's source tag corroborates its ambiguous name."""
-    text = "Photovoltaik boomt. " * 5 + "Der Speicher hilft. " * 4
+    text = "Photovoltaik boomt. " * 9 + "Der Speicher hilft. " * 4
     assert terms(taxonomy.tag("", text, "", ("Speicher",), small, CFG), "theme") \
         == ["energy-storage", "solar"]
     assert terms(taxonomy.tag("", text, "", ("Photovoltaik",), small, CFG), "theme") == ["solar"]

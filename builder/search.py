@@ -31,7 +31,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
@@ -82,6 +82,14 @@ class Record:
     themes: tuple[str, ...]
     names: tuple[str, ...]
     """Every name and alias of every company and theme the article is filed under."""
+
+    def values(self) -> tuple:
+        """The fields in order (`dataclasses.astuple` without its deep copy: every field is
+        a string or a tuple of strings)."""
+        return tuple(getattr(self, f) for f in _RECORD_FIELDS)
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(Record))
 
 
 def short_language(code: str, default: str) -> str:
@@ -140,13 +148,13 @@ def piece_key(piece: list[Record], salt: str) -> str:
     h = hashlib.blake2b(digest_size=10)
     h.update(repr((FORMAT, pagefind.VERSION, LANGUAGE, salt)).encode())
     for r in piece:
-        h.update(repr(astuple(r)).encode())
+        h.update(repr(r.values()).encode())
     return h.hexdigest()
 
 
 def record_key(r: Record, salt: str) -> str:
     """Equal keys index equal pages (as piece_key, for one record)."""
-    return hashlib.blake2b(repr((FORMAT, pagefind.VERSION, salt, astuple(r))).encode(),
+    return hashlib.blake2b(repr((FORMAT, pagefind.VERSION, salt, r.values())).encode(),
                            digest_size=10).hexdigest()
 
 

@@ -11,10 +11,18 @@ words pass through whole), so one search finds Chinese, English and German artic
 piece is a run of articles in path order cut where an article's path hashes to a boundary
 (content-defined, so adding one article changes one piece), at most MAX_PIECE long: Pagefind's
 memory stays bounded by the piece, and a build re-indexes only pieces whose key changed.
+
+An edit does not re-index its piece: the piece's last full bundle (its base) is kept, the
+records that changed or were added are indexed into a small delta bundle (`d-<key>/`), and
+`pieces.json` lists the base's pages that are out of date (`stale`: Pagefind page ids), which the
+search page drops from the results. A piece whose changes grow past DELTA_MAX records is
+indexed whole again (and a cold build always indexes whole pieces, so its output is the same on
+every machine).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -23,7 +31,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
@@ -44,6 +52,14 @@ LANGUAGE = "zh"
 MIN_PIECE, CUT_EVERY, MAX_PIECE = 100, 400, 1000
 """A piece ends after an article whose path hash is 0 mod CUT_EVERY (once it has MIN_PIECE
 articles), or at MAX_PIECE: about 500 articles a piece."""
+DELTA_MAX = 40
+"""Records of a piece indexed into its delta bundle, at most, before the piece is indexed whole."""
+RECORDS = "records.json"
+"""In every whole bundle: url → [the record's key, its Pagefind page id] (what a delta is
+computed against)."""
+DELTA_MARK = "1"
+"""Meta `delta` of a record in a delta bundle: its page differs from the base's stale one even
+when the text is the same, so dropping the stale id never drops the fresh page."""
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
             "pagefind-modular-ui.css", "pagefind-highlight.js")
 """Written by Pagefind into every bundle, unused by the search page (it has its own)."""
@@ -66,6 +82,14 @@ class Record:
     themes: tuple[str, ...]
     names: tuple[str, ...]
     """Every name and alias of every company and theme the article is filed under."""
+
+    def values(self) -> tuple:
+        """The fields in order (`dataclasses.astuple` without its deep copy: every field is
+        a string or a tuple of strings)."""
+        return tuple(getattr(self, f) for f in _RECORD_FIELDS)
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(Record))
 
 
 def short_language(code: str, default: str) -> str:
@@ -124,8 +148,66 @@ def piece_key(piece: list[Record], salt: str) -> str:
     h = hashlib.blake2b(digest_size=10)
     h.update(repr((FORMAT, pagefind.VERSION, LANGUAGE, salt)).encode())
     for r in piece:
-        h.update(repr(astuple(r)).encode())
+        h.update(repr(r.values()).encode())
     return h.hexdigest()
+
+
+def record_key(r: Record, salt: str) -> str:
+    """Equal keys index equal pages (as piece_key, for one record)."""
+    return hashlib.blake2b(repr((FORMAT, pagefind.VERSION, salt, r.values())).encode(),
+                           digest_size=10).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """A piece as its base bundle plus the records indexed since (see the module's doc)."""
+
+    base: str
+    base_pages: int
+    stale: tuple[str, ...]
+    """The base's Pagefind page ids of records changed or gone."""
+    changed: list[Record]
+    """Records new or changed since the base, indexed into the delta bundle."""
+
+    def entry(self, delta_name: str | None) -> dict:
+        out: dict = {"path": self.base, "pages": self.base_pages}
+        if self.stale:
+            out["stale"] = list(self.stale)
+        if delta_name:
+            out["delta"] = {"path": delta_name, "pages": len(self.changed)}
+        return out
+
+
+def base_records(folder: Path) -> dict[str, list[str]] | None:
+    """A whole bundle's url → [record key, page id], or None (an older bundle, or damaged)."""
+    try:
+        data = json.loads((folder / RECORDS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def plan_delta(piece: list[Record], salt: str, bases: dict[str, dict[str, list[str]]],
+               taken: set[str], limit: int = DELTA_MAX) -> Delta | None:
+    """The base bundle this piece is best written against (the one that holds most of its
+    records, not yet taken by another piece) and what differs, or None when no base holds
+    any of them or more than `limit` records differ."""
+    votes: dict[str, int] = {}
+    for name, recs in bases.items():
+        if name not in taken:
+            n = sum(1 for r in piece if r.url in recs)
+            if n:
+                votes[name] = n
+    if not votes:
+        return None
+    base = max(sorted(votes), key=votes.__getitem__)
+    have = bases[base]
+    keys_now = {r.url: record_key(r, salt) for r in piece}
+    changed = [r for r in piece if have.get(r.url, ("",))[0] != keys_now[r.url]]
+    stale = sorted(page for url, (key, page) in have.items() if keys_now.get(url) != key)
+    if len(changed) > limit or len(stale) > limit:
+        return None
+    return Delta(base, len(have), tuple(stale), changed)
 
 
 # -- the text -------------------------------------------------------------------------------
@@ -172,8 +254,9 @@ def _engine_version(binary: str) -> str:
 def build_index(site: Site, cfg: Config, tax: Taxonomy, output: Path,
                 body: Callable[[Article], str]) -> list[Problem]:
     """Index the site's articles into `output/pagefind`: pieces whose key is unchanged are
-    kept, the others indexed and verified; `pieces.json` is replaced only when every piece is
-    in place, so a failure leaves the previous index working (and marked for another try)."""
+    kept, a piece with few changes gets a delta over its base, the others are indexed whole;
+    each bundle is verified, and `pieces.json` is replaced only when every piece is in place,
+    so a failure leaves the previous index working (and marked for another try)."""
     root = output / OUT
     binary = pagefind.executable()
     if binary is None:
@@ -191,13 +274,25 @@ def build_index(site: Site, cfg: Config, tax: Taxonomy, output: Path,
         recs = records(site, cfg, tax)
         by_id = site.by_id
         root.mkdir(parents=True, exist_ok=True)
-        listed, todo = [], []
+        bases = _bases(root)
+        listed, todo, taken = [], [], set()
         for piece in plan(recs, MIN_PIECE, CUT_EVERY, MAX_PIECE):
             name = "p-" + piece_key(piece, salt)
-            if verify_piece(root / name, len(piece)) is not None:  # new, changed or damaged
-                todo.append((name, piece))
-            listed.append({"path": name, "pages": len(piece)})
-        _index_pieces(binary, todo, lambda r: body(by_id[r.id]), root)
+            if verify_piece(root / name, len(piece)) is None:  # unchanged
+                listed.append({"path": name, "pages": len(piece)})
+                taken.add(name)
+                continue
+            delta = plan_delta(piece, salt, bases, taken, DELTA_MAX)
+            if delta is None:  # new, changed a lot, or damaged: indexed whole
+                todo.append((name, piece, False))
+                listed.append({"path": name, "pages": len(piece)})
+                continue
+            taken.add(delta.base)
+            delta_name = "d-" + piece_key(delta.changed, salt) if delta.changed else None
+            if delta_name and verify_piece(root / delta_name, len(delta.changed)) is not None:
+                todo.append((delta_name, delta.changed, True))
+            listed.append(delta.entry(delta_name))
+        _index_pieces(binary, todo, lambda r: body(by_id[r.id]), root, salt)
         _write_json(root / TERMS, terms(site, cfg, tax))
         manifest = {"engine": pagefind.VERSION, "format": FORMAT, "language": LANGUAGE,
                     "pages": len(recs), "pieces": listed}
@@ -207,28 +302,53 @@ def build_index(site: Site, cfg: Config, tax: Taxonomy, output: Path,
         _write_json(root / PIECES, manifest)
     except (SearchFailed, pagefind.PagefindError, OSError, LookupError) as exc:
         return [_fail(root, f"search index not built: {exc}; the previous index was kept")]
-    _remove_stale(root, {p["path"] for p in listed} | {PIECES, TERMS})
+    _remove_stale(root, {path for p in listed for path in bundles(p)} | {PIECES, TERMS})
     return []
 
 
-def _index_pieces(binary: str, todo: list[tuple[str, list[Record]]],
-                  body: Callable[[Record], str], root: Path, workers: int | None = None) -> None:
-    """Index pieces on every core, each into its own Pagefind service (a process) driven by a
-    thread. Bodies are read here, in this thread (the article cache's connection is not shared
-    between threads), a batch of `workers` pieces at a time, so memory holds at most that many
-    pieces' text."""
+def bundles(entry: dict) -> list[str]:
+    """The bundle folders a `pieces.json` entry uses: its base, and its delta if any."""
+    return [entry["path"]] + ([entry["delta"]["path"]] if entry.get("delta") else [])
+
+
+def _bases(root: Path) -> dict[str, dict[str, list[str]]]:
+    """The whole bundles of the index in place (its `pieces.json`) that a delta can be
+    written against: complete, with their records."""
+    try:
+        manifest = json.loads((root / PIECES).read_text(encoding="utf-8"))
+        entries = [(p["path"], int(p["pages"])) for p in manifest["pieces"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    out = {}
+    for path, pages in entries:
+        recs = base_records(root / path)
+        if recs is not None and len(recs) == pages and verify_piece(root / path, pages) is None:
+            out[path] = recs
+    return out
+
+
+def _index_pieces(binary: str, todo: list[tuple[str, list[Record], bool]],
+                  body: Callable[[Record], str], root: Path, salt: str,
+                  workers: int | None = None) -> None:
+    """Index pieces (name, records, whether a delta) on every core, each into its own
+    Pagefind service (a process) driven by a thread. Bodies are read here, in this thread (the
+    article cache's connection is not shared between threads), a batch of `workers` pieces at a
+    time, so memory holds at most that many pieces' text."""
     workers = max(1, min(len(todo), workers or os.cpu_count() or 1))
     with ThreadPoolExecutor(workers) as pool:
         for start in range(0, len(todo), workers):
             futures = [pool.submit(_index_piece, binary, [(r, content(r, body(r))) for r in piece],
-                                   root, name) for name, piece in todo[start:start + workers]]
+                                   root, name, salt, delta)
+                       for name, piece, delta in todo[start:start + workers]]
             for future in futures:
                 future.result()
 
 
-def _index_piece(binary: str, piece: list[tuple[Record, str]], root: Path, name: str) -> None:
+def _index_piece(binary: str, piece: list[tuple[Record, str]], root: Path, name: str,
+                 salt: str = "", delta: bool = False) -> None:
     """Index one piece ((record, text) pairs) into `root/.tmp-name`, verify it, then move it
-    to `root/name`."""
+    to `root/name`. A whole bundle gets its records (url → key and page id); a delta's pages
+    are marked as such."""
     tmp = root / f".tmp-{name}"
     shutil.rmtree(tmp, ignore_errors=True)
     with pagefind.Service(binary) as service:
@@ -236,23 +356,38 @@ def _index_piece(binary: str, piece: list[tuple[Record, str]], root: Path, name:
         for r, text in piece:
             filters = {"company": list(r.companies), "theme": list(r.themes),
                        "year": [r.date[:4]], "language": [r.language]}
-            service.add_record(index, url=r.url, content=text, language=LANGUAGE,
-                               meta={"title": r.title, "date": r.date, "lang": r.language},
+            meta = {"title": r.title, "date": r.date, "lang": r.language}
+            if delta:
+                meta["delta"] = DELTA_MARK
+            service.add_record(index, url=r.url, content=text, language=LANGUAGE, meta=meta,
                                filters={k: v for k, v in filters.items() if v},
                                sort={"date": r.date})
         files = service.files(index)
+    pages = {}
     for rel, data in sorted(files):
         if rel in UI_FILES:
             continue
         path = tmp / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        if rel.startswith("fragment/") and rel.endswith(".pf_fragment"):
+            pages[_fragment_url(data)] = rel[len("fragment/"):-len(".pf_fragment")]
     problem = verify_piece(tmp, len(piece))
     if problem:
         raise SearchFailed(f"piece {name}: {problem}")
+    if not delta:
+        _write_json(tmp / RECORDS, {r.url: [record_key(r, salt), pages[r.url]] for r, _ in piece})
     target = root / name
     shutil.rmtree(target, ignore_errors=True)
     os.replace(tmp, target)
+
+
+def _fragment_url(data: bytes) -> str:
+    """The URL of a Pagefind fragment file (gzip of `pagefind_dcd` + the page's JSON)."""
+    raw = gzip.decompress(data)
+    if raw.startswith(b"pagefind_dcd"):
+        raw = raw[len(b"pagefind_dcd"):]
+    return json.loads(raw)["url"]
 
 
 def terms(site: Site, cfg: Config, tax: Taxonomy) -> list[dict]:
@@ -301,11 +436,15 @@ def verify_piece(folder: Path, pages: int) -> str | None:
 
 
 def verify(root: Path, manifest: dict, pages: int) -> str | None:
-    """The whole index: every listed piece complete, and as many pages as articles."""
-    if sum(p["pages"] for p in manifest["pieces"]) != pages:
-        return f"the pieces hold {sum(p['pages'] for p in manifest['pieces'])} pages, not {pages}"
+    """The whole index: every listed bundle complete, and as many live pages as articles."""
+    live = sum(p["pages"] - len(p.get("stale", ())) + (p["delta"]["pages"] if p.get("delta") else 0)
+               for p in manifest["pieces"])
+    if live != pages:
+        return f"the pieces hold {live} pages, not {pages}"
     for p in manifest["pieces"]:
         problem = verify_piece(root / p["path"], p["pages"])
+        if not problem and p.get("delta"):
+            problem = verify_piece(root / p["delta"]["path"], p["delta"]["pages"])
         if problem:
             return f"piece {p['path']}: {problem}"
     return None
@@ -351,7 +490,7 @@ def _remove_stale(root: Path, keep: Iterable[str]) -> None:
     folders, the failure mark, the files of an index written by an older version (Pagefind's
     own layout). Anything else in the folder is left alone."""
     keep = set(keep)
-    ours_dirs = re.compile(r"^(p-[0-9a-f]+|\.tmp-p-[0-9a-f]+|index|fragment|filter)$")
+    ours_dirs = re.compile(r"^([pd]-[0-9a-f]+|\.tmp-[pd]-[0-9a-f]+|index|fragment|filter)$")
     ours_files = re.compile(r"^(\.failed|\..+\.tmp|pagefind[\w.-]*|wasm\.[\w-]+\.pagefind)$")
     for entry in os.scandir(root):
         if entry.name in keep:

@@ -131,8 +131,37 @@ def test_an_edit_reindexes_only_its_piece(tmp_path, monkeypatch):
     edited.write_text(edited.read_text(encoding="utf-8") + "\n\n新增一句：氢能示范项目。\n", encoding="utf-8")
     assert run(cfg).ok
     after = {p.name: p.stat().st_mtime_ns for p in root.glob("p-*")}
-    assert len(after) == len(before) and len(set(after) - set(before)) == 1
-    assert all(after[n] == before[n] for n in set(after) & set(before))
+    assert after == before, "an edit keeps every whole bundle: it is indexed into a delta"
+    (delta,) = root.glob("d-*")
+    manifest = json.loads((root / "pieces.json").read_text())
+    (entry,) = [p for p in manifest["pieces"] if p.get("delta")]
+    assert entry["delta"] == {"path": delta.name, "pages": 1} and len(entry["stale"]) == 1
+    assert manifest["pages"] == pages and search.ready(cfg.path("output_dir"))
+    monkeypatch.setattr(search, "DELTA_MAX", 0)  # past the limit: the piece is indexed whole
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n再加一句。\n", encoding="utf-8")
+    assert run(cfg).ok
+    after = {p.name for p in root.glob("p-*")}
+    assert len(after - set(before)) == 1 and not list(root.glob("d-*"))
+    manifest = json.loads((root / "pieces.json").read_text())
+    assert not [p for p in manifest["pieces"] if p.get("delta") or p.get("stale")]
+
+
+def test_plan_delta_against_the_base_that_holds_the_piece():
+    salt = "s"
+    base = [rec(i) for i in range(5)]
+    recs = {r.url: [search.record_key(r, salt), f"zh_{i}"] for i, r in enumerate(base)}
+    bases = {"p-old": recs, "p-other": {"/elsewhere/": ["k", "zh_x"]}}
+    assert search.plan_delta(base, salt, bases, set()).changed == []
+    edited = base[:2] + [rec(2, "new title")] + base[3:4] + [rec(9)]  # 2 changed, 4 gone, 9 new
+    d = search.plan_delta(edited, salt, bases, set())
+    assert d.base == "p-old" and d.base_pages == 5
+    assert [r.url for r in d.changed] == ["/articles/2/", "/articles/9/"]
+    assert d.stale == ("zh_2", "zh_4")
+    assert d.entry("d-x") == {"path": "p-old", "pages": 5, "stale": ["zh_2", "zh_4"],
+                              "delta": {"path": "d-x", "pages": 2}}
+    assert search.plan_delta(edited, salt, bases, {"p-old"}) is None  # taken by another piece
+    assert search.plan_delta(edited, salt, bases, set(), limit=1) is None
+    assert search.plan_delta([rec(7)], salt, bases, set()) is None  # no base holds it
 
 
 @needs_engine

@@ -24,6 +24,7 @@
   var FILTERS = ["company", "theme", "year", "language"];
   var PAGE = 10;
   var pf = null, terms = [], ready = null, results = [], shown = 0, seq = 0;
+  var stale = {};  // Pagefind page ids of out-of-date pages in edited pieces (pieces.json)
   var chosen = {};
 
   function text(s) { return L[s] || s; }
@@ -46,18 +47,25 @@
     if (!ready) {
       ready = Promise.all([json(bundle + "pieces.json"), json(bundle + "terms.json")])
         .then(function (got) {
-          var pieces = got[0].pieces;
+          var pieces = got[0].pieces, paths = [];
           terms = got[1];
           if (!pieces.length) return null;
-          var first = bundle + pieces[0].path + "/";
+          // A piece edited since it was indexed whole: its delta bundle holds the new pages,
+          // and the base's out-of-date pages (their ids) are dropped from the results.
+          pieces.forEach(function (p) {
+            paths.push(p.path);
+            if (p.delta) paths.push(p.delta.path);
+            (p.stale || []).forEach(function (id) { stale[id] = true; });
+          });
+          var first = bundle + paths[0] + "/";
           return import(first + "pagefind.js").then(function (mod) {
             pf = mod;
             return pf.options({ basePath: first, excerptLength: 30 });
           }).then(function () {
             return pf.init();
           }).then(function () {
-            return Promise.all(pieces.slice(1).map(function (p) {
-              return pf.mergeIndex(bundle + p.path + "/");
+            return Promise.all(paths.slice(1).map(function (path) {
+              return pf.mergeIndex(bundle + path + "/");
             }));
           }).then(function () {
             return pf.filters();  // loads the filter data: searches then count per value
@@ -215,7 +223,7 @@
       if (!pf) { status.textContent = text("empty"); return; }
       return pf.search(q, { filters: filters }).then(function (r) {
         if (id !== seq) return;
-        results = r.results;
+        results = r.results.filter(function (x) { return !stale[x.id]; });
         shown = 0;
         list.textContent = "";
         status.textContent = results.length ? fmt("results", results.length) : fmt("no_results", q);

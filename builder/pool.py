@@ -70,10 +70,12 @@ class Dask:
 
     Items go out in chunks of `chunk`, at most `in_flight` chunks at once (four per worker
     thread by default) and results come back in the items' order as they finish, so the
-    builder's memory stays flat however many items there are. The context is sent to every
-    worker once (`scatter`). Workers run `fn` themselves: for the per-article map they read
+    builder's memory stays flat however many items there are. The context is sent once, as
+    a task's result that each worker fetches once (the scheduler computes it again if the
+    worker holding it dies). Workers run `fn` themselves: for the per-article map they read
     the files, so the content folder must be at the same path on every worker. A chunk whose
-    worker fails is retried `retries` times; then each of its items is an `internal` problem
+    worker dies is redone on another worker; a chunk that fails `retries` times, or kills
+    every worker it lands on, makes each of its items an `internal` problem
     and the map goes on. An unreachable scheduler, or Dask not installed, raises OSError."""
 
     CONNECT_TIMEOUT = "10s"
@@ -97,7 +99,10 @@ class Dask:
         with client:
             threads = sum(w.get("nthreads", 1) for w in
                           client.scheduler_info().get("workers", {}).values()) or 1
-            [shared] = client.scatter([context], broadcast=True, hash=False)
+            # The context as a task's result, not scattered data: if the worker that holds it
+            # dies, the scheduler computes it again (scattered data would be lost, and every
+            # chunk waiting on it cancelled).
+            shared = client.submit(_identity, context, pure=False)
             chunks = iter([items[i:i + self.chunk] for i in range(0, len(items), self.chunk)])
             window: deque = deque()
 
@@ -122,6 +127,10 @@ class Dask:
                 done += len(part)
                 if progress:
                     progress(label, done, len(items))
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 def _dask_chunk(fn: Callable, context: Any, part: Sequence) -> list:

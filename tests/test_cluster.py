@@ -106,3 +106,39 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path):
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (site / "public-cluster" / "index.html").exists()
+
+
+def _die_on(marker_dir: str, item: int) -> int:
+    """On a worker: the item's value, but the worker process dies on item 3 the first time
+    (a marker file remembers it) and on item 7 every time."""
+    import os
+    from pathlib import Path
+
+    marker = Path(marker_dir) / f"died-{item}"
+    if item == 7 or (item == 3 and not marker.exists()):
+        marker.write_text("died", encoding="utf-8")
+        os._exit(1)
+    return item * 10
+
+
+def test_a_chunk_whose_worker_dies_is_retried_then_reported(tmp_path, cluster):
+    """A worker that dies mid-chunk costs nothing when another worker can redo the chunk; a
+    chunk that kills every worker it lands on becomes one `internal` problem per item, and the
+    other items are still returned."""
+    import cloudpickle
+
+    from builder import pool
+    from builder.model import Problem
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import us
+    try:
+        got = list(pool.Dask(cluster.scheduler_address, chunk=2, retries=1)
+                   .map(_die_on, list(range(10)), str(tmp_path)))
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert (tmp_path / "died-3").exists(), got
+    assert got[:6] == [0, 10, 20, 30, 40, 50] and got[8:] == [80, 90]  # 3 redone elsewhere
+    lost = got[6:8]  # the chunk (6, 7) killed every worker it was sent to
+    assert all(isinstance(p, Problem) and p.code == "internal" for p in lost), lost
+    assert [p.path for p in lost] == ["6", "7"]
+    assert "cluster task failed" in lost[0].message

@@ -158,6 +158,8 @@ class Renderer:
         self.catalogs = theme.catalogs or i18n.load([Path(__file__).resolve().parent.parent
                                                      / "themes" / "default" / "i18n"])
         self._stamps: dict[str, str] = {}
+        self._years: dict[str, dict] = {}
+        """A listing's base URL → its articles per year (for every page of the listing)."""
         self._urls: dict[str, str] = {}
         self._cards: dict[str, dict] = {}
         self._chrome: dict[str, dict] = {}
@@ -640,11 +642,7 @@ class Renderer:
         }
         feed = extra.get("feed")
         cards = [self.card(self.site.by_id[i]) for i in chunk]
-        years: dict[int, int] = {}
-        for i in ids:
-            a = self.site.by_id[i]
-            y = "" if a.undated else a.date.astimezone(self.cfg.tz).year
-            years[y] = years.get(y, 0) + 1
+        years = self.year_counts(base, ids)
         groups: list[dict] = []
         for c in cards:
             if not groups or groups[-1]["year"] != c["year"]:
@@ -679,6 +677,19 @@ class Renderer:
         return self.render(
             name, urls.page(base, n), title if n == 1 else f"{title} ({n}/{total})",
             ui=extra.get("ui"), **ctx)
+
+    def year_counts(self, base: str, ids: list[str]) -> dict:
+        """The listing's articles per year (undated: ""), counted once per listing, not once
+        per page (a listing of N articles has N / per_page pages)."""
+        hit = self._years.get(base)
+        if hit is None:
+            hit = {}
+            for i in ids:
+                a = self.site.by_id[i]
+                y = "" if a.undated else a.date.astimezone(self.cfg.tz).year
+                hit[y] = hit.get(y, 0) + 1
+            self._years[base] = hit
+        return hit
 
     @staticmethod
     def _regroup(cards: list[dict], years: dict[int, int]) -> list[dict]:

@@ -154,6 +154,20 @@ _LEAD_IN = set("的与和及在由对向从被把将为于是了并也称据跟�
 _ITEM_EDGE = re.compile(r"^(?:如|包括|其中|以及|例如|比如|像|有|是|为|和|及|与)|(?:等\w{0,3})$")
 
 
+_FIRM_WORDS = ("基金", "证券", "银行", "集团", "股份", "控股", "科技", "高科", "锂业", "锂能", "钴业",
+               "矿业", "重工", "实业", "电气", "新材", "硅业", "能源", "材料", "汽车")
+_PRODUCT_END = re.compile(r"(?:[液剂膜箔片器机线板管]|技术|系统|集成|设备|产品|业务|方案|EPC|服务)$")
+
+
+def _shaped(name: str) -> bool:
+    """A name of a firm's word after a specific base (广发基金, 美科硅能源), not a phrase
+    (电池正极材料, 源网侧储能)."""
+    base = next((name[:-len(x)] for x in _FIRM_WORDS if name.endswith(x)), "")
+    return 2 <= len(base) <= 6 and base not in _GENERIC_BASE and not _NOT_IN_NAME.search(name) \
+        and not re.search(r"\d", name) \
+        and not any(g in base for g in _GENERIC_BASE if len(g) >= 2)
+
+
 def _listed(text: str, covered: bytearray) -> list[tuple[str, str, int, int, str]]:
     """Items of an enumeration (A、B、C) that names at least two taxonomy companies: the
     others are companies too ("远景动力、多氟多、PEVE、瑞浦能源、捷威动力")."""
@@ -180,14 +194,18 @@ def _listed(text: str, covered: bytearray) -> list[tuple[str, str, int, int, str
         # Known: an item that is a taxonomy name as a whole (not 联想笔记本电脑).
         known = sum(1 for part, start in items
                     if part and all(covered[start:start + len(_ITEM_EDGE.sub("", part))]))
-        if known < (1 if _ITEM_EDGE.search(items[-1][0]) else 2):
+        # Names with a company word (广发基金、富国基金): two of them count as one known.
+        shaped = sum(1 for part, _ in items if _shaped(_ITEM_EDGE.sub("", part)))
+        if known + shaped // 2 < (1 if _ITEM_EDGE.search(items[-1][0]) else 2):
             continue
         for part, start in items:
             name = _ITEM_EDGE.sub("", part)
             start += part.find(name) if name else 0
             if not name or any(covered[start:start + len(name)]) or len(name) < 2 \
                     or len(name) > 8 or _NOT_IN_NAME.search(name) or name in _GENERIC \
-                    or name in _GENERIC_BASE or re.search(r"\d|[%％]|年|月", name):
+                    or name in _GENERIC_BASE or re.search(r"\d|[%％]|年|月", name) \
+                    or _PRODUCT_END.search(name) or any(
+                        name.startswith(g) for g in _GENERIC_BASE if len(g) >= 2):
                 continue
             out.append((name, name, start, start + len(name), "listed with known companies"))
     return out
@@ -246,7 +264,8 @@ _ZH_VERB = re.compile(
 """Words after a bare name that make it a company's: what it said, won, signed, launched, its
 chairman, its subsidiaries, its share price (宁德时代宣布, 远景董事长, 国轩高科旗下)."""
 _ZH_PARTY = re.compile(
-    rf"(?<=[{_CJK}A-Za-z)）])[与和]([{_CJK}A-Za-z0-9·&]{{2,12}}?)"
+    rf"(?<=[{_CJK}A-Za-z)）])[与和]((?:[{_CJK}A-Za-z0-9·&]{{2,12}}?、)*"
+    rf"[{_CJK}A-Za-z0-9·&]{{2,12}}?)(?:分别|正式|成功)?"
     r"(?:签署|签订|签约|达成|合作(?!用)|共同|联合|携手|合资|组建)")
 """Y of "X与Y签署…": the run between 与 and the deal verb (与宁德时代签署, 和远景合作)."""
 _ZH_SHORT = re.compile(r"[（(](?:以下简称|下称|简称)[“\"「『]?([^”\"」』）)]{2,8})[”\"」』]?[）)]")
@@ -366,10 +385,14 @@ def _zh_cued(text: str, covered: bytearray) -> list[tuple[str, str, int, int, st
         verb = m.group(0).lstrip("（(").removeprefix("的")
         out.append((name, name, start, start + len(name), f"subject of {verb}"))
     for m in _ZH_PARTY.finditer(text):
-        name = _zh_clean(m.group(1))
-        if name and not any(covered[m.start(1):m.end(1)]):
-            start = text.find(name, m.start(1))
-            out.append((name, name, start, start + len(name), "party to a deal"))
+        at = m.start(1)
+        for part in m.group(1).split("、"):  # 与双良硅材料、美科硅能源分别签订
+            start, at = at, at + len(part) + 1
+            name = _zh_clean(part)
+            if name and not any(covered[start:start + len(part)]) \
+                    and not (len(name) == 3 and name[0] in _SURNAMES):  # 与陈棠华合资
+                start = text.find(name, start)
+                out.append((name, name, start, start + len(name), "party to a deal"))
     for m in _ZH_SHORT.finditer(text):
         short = _zh_clean(m.group(1))
         head = _ZH_RUN.search(text, max(0, m.start() - 24), m.start())
@@ -384,7 +407,7 @@ def _zh_cued(text: str, covered: bytearray) -> list[tuple[str, str, int, int, st
 _IN_ZH = re.compile(r"(?<![A-Za-z0-9.&-])([A-Z][A-Za-z0-9&-]*[a-z][A-Za-z0-9&-]*"
                     r"(?: (?:&|[A-Z][A-Za-z0-9&-]*)){0,3})(?![A-Za-z0-9&-])")
 _ZH_COMPANY_BEFORE = re.compile(r"(?:公司|制造商|生产商|供应商|企业|初创|品牌|合资企业|合资公司|子公司|"
-                                r"厂商|车企|运营商|开发商|收购|入股|携手|牵手|签署|联手)[^，。；]{0,2}$")
+                                r"厂商|车企|运营商|开发商|经销商|收购|入股|携手|牵手|签署|联手)[^，。；]{0,2}$")
 """A Latin name in Chinese text that the words before it call a company (英国电池初创Britishvolt,
 美国商用电动汽车制造商Electric Last Mile Solutions)."""
 

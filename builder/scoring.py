@@ -136,13 +136,17 @@ _ROLES = (
     ("winner", r"中标|入围|中选|获奖|荣获|获评|入选|夺得|摘得|斩获|\bwon\b|\bwins\b|awarded|"
                r"winner|Zuschlag|gewinnt|gewonnen|ausgezeichnet|Auszeichnung|Preisträger"),
     ("deal", r"签约|签署|签订|合作|合资|收购|并购|入股|增资|携手|联手|联合|协议|订单|供货|供应商|"
-             r"采购|框架|牵手|战略|joint venture|partnership|partner|agreement|acquir|merger|"
+             r"采购|框架协议|牵手|战略(?:合作|投资|协议|伙伴|联盟|入股)|joint venture|partnership|"
+             r"partner|agreement|acquir|merger|"
              r"\bdeal\b|contract|supply|Kooperation|Partner|Vertrag|übernimmt|Übernahme|"
              r"Beteiligung|gemeinsam|Auftrag|liefert|Joint Venture"),
-    ("said", r"表示|透露|指出|宣布|公告|披露|发布|推出|称|\bsaid\b|\bsays\b|announc|launch|unveil|"
+    ("said", r"表示|透露|指出|宣布|公告|披露|发布|推出|(?<![被简名堪俗号统])称(?![为之作呼号])|"
+             r"\bsaid\b|\bsays\b|announc|launch|unveil|"
              r"erklärt|sagt|kündigt|präsentiert|stellt .* vor"),
 )
 _ROLE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _ROLES))
+_WINNER = re.compile(dict(_ROLES)["winner"])
+_SUBJECT = re.compile("|".join(rx for name, rx in _ROLES if name != "said"))
 _PASSING = re.compile(
     r"(?:据|根据|援引|来自|来源[:：]?|数据来源[:：]?|资料来源[:：]?|例如|比如|诸如|譬如|像是|"
     r"客户(?:包括|有|涵盖|覆盖|名单|群)?[:：]?|用户(?:包括|有)|合作伙伴包括|customers? (?:include|such as)|"
@@ -153,11 +157,36 @@ _PASSING = re.compile(
 _CUSTOMERS = re.compile(r"客户(?:包括|有|涵盖|覆盖)?[:：]?|customers? (?:include|such as|like)|"
                         r"clients? (?:include|such as)|Kunden wie", re.I)
 _ITEMS = re.compile(r"[、,，/]|和|及|与|and|und")
+_CUSTOMER_CUE = re.compile(r"客户|独供|主供|配套(?!量)|customers?\b|clients?\b|Kunden", re.I)
+"""A sentence about whose customers the companies after the cue are (均为宁德时代客户，包括蔚来、
+理想等主流车企均为独供): they are named as customers, not reported on."""
+_SUPPLIED = re.compile(r"(?:为|向|给|to|for)(?:[^，。；,;为向给]{1,12}(?:和|及|与|、|以及|and))?\s*$",
+                       re.I)
+_SUPPLY_AFTER = re.compile(r"[^，。；,;]{0,24}?(?:提供|供货|供应|配套|交付|supply|supplies|deliver)",
+                           re.I)
+"""为宝马和福特提供产品, 为特斯拉公司和福特汽车公司供货: the companies supplied are customers."""
+_INCLUDING = re.compile(r"包括(?=[^，。；]*$)")
+_INCLUDED_END = re.compile(r"[^，。；]{0,30}?在内")
+"""包括中国移动、中国联通、华为在内的运营商都在发力: examples of a kind, unless the sentence
+reports a ranking, winners or a deal."""
+_EXAMPLE = re.compile(r"为例|举例|例如|比如|for example|for instance|zum Beispiel", re.I)
+_EXAMPLE_AFTER = re.compile(r"[^，。；]{0,3}?等(?:车型|产品|品牌|型号|手机)")
+"""以国内的电动车型为例，小鹏、零跑、极氪等车型均上涨: products of the companies as examples."""
 _PASSING_AFTER = re.compile(
     r"(?:的)?(?:报道|消息|数据|统计|研究|报告|分析师|分析|援引|指数|预测|显示)|"
     r"\s*(?:zufolge|data|research|report|analysts?|estimates?)\b", re.I)
 """A company named as the source of news or figures: "据彭博社报道", "laut Statistik Austria",
 "BloombergNEF data show"; or as an example: "such as Apple"."""
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _words_only(weak: list[Hit]) -> bool:
+    """A Chinese ambiguous name (美的, 苹果, 大众) seen only in body sentences that say nothing
+    a company does: the word, however often (完美的, 手机圈里的苹果)."""
+    return all(h.zone == BODY and _CJK.search(h.alias)
+               and (not h.role or h.role.startswith("passing")) for h in weak)
 
 
 def _sentences(text: str) -> list[int]:
@@ -184,8 +213,20 @@ def _role(body: str, starts: list[int], mention: Mention, cache: dict[int, str],
     m = _PASSING_AFTER.match(body, mention.end, min(len(body), mention.end + 12))
     if m:
         return f"passing: {m.group(0).strip()}"
+    end = starts[i + 1] if i + 1 < len(starts) else len(body)
+    m = _EXAMPLE.search(body, begin, list_start) or _EXAMPLE_AFTER.match(body, mention.end, end)
+    if m:
+        return f"passing: {m.group(0).strip()}"
+    m = _INCLUDING.search(body, begin, list_start)
+    if m and _INCLUDED_END.match(body, mention.end, end) and not _SUBJECT.search(body, begin, end):
+        return "passing: 包括…在内"
+    m = _CUSTOMER_CUE.search(body, begin, list_start)
+    if m and not _WINNER.search(body, begin, end):
+        return f"passing: {m.group(0)}"
+    if _SUPPLIED.search(body, max(begin, list_start - 18), list_start) \
+            and _SUPPLY_AFTER.match(body, mention.end, end):
+        return "passing: supplied"
     if begin not in cache:
-        end = starts[i + 1] if i + 1 < len(starts) else len(body)
         r = _ROLE.search(body, begin, end)
         cache[begin] = f"{r.lastgroup}: {r.group(0)}" if r else ""
     return cache[begin]
@@ -296,8 +337,8 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
         weak = [h for h in cand.hits if h.ambiguous]
         if weak and len(weak) < len(cand.hits):
             continue
-        if weak and key not in tagged and len(weak) < cfg.ambiguous_min \
-                and not any(h.listed for h in weak):
+        if weak and key not in tagged and not any(h.listed for h in weak) \
+                and (len(weak) < cfg.ambiguous_min or _words_only(weak)):
             # An item of an enumeration of companies is a company (特斯拉、理想、极氪).
             cand.hits = [h._replace(weight=0.0) for h in cand.hits]
     for key in [k for k in found if k[0] == "company"]:

@@ -157,21 +157,15 @@ _PASSING = re.compile(
 _CUSTOMERS = re.compile(r"客户(?:包括|有|涵盖|覆盖)?[:：]?|customers? (?:include|such as|like)|"
                         r"clients? (?:include|such as)|Kunden wie", re.I)
 _ITEMS = re.compile(r"[、,，/]|和|及|与|and|und")
-_CUSTOMER_CUE = re.compile(r"客户|独供|主供|配套(?!量)|customers?\b|clients?\b|Kunden", re.I)
+_CUSTOMER_CUE = re.compile(r"客户|独供|主供|customers?\b|clients?\b|Kunden", re.I)
 """A sentence about whose customers the companies after the cue are (均为宁德时代客户，包括蔚来、
 理想等主流车企均为独供): they are named as customers, not reported on."""
-_SUPPLIED = re.compile(r"(?:为|向|给|to|for)(?:[^，。；,;为向给]{1,12}(?:和|及|与|、|以及|and))?\s*$",
-                       re.I)
-_SUPPLY_AFTER = re.compile(r"[^，。；,;]{0,24}?(?:提供|供货|供应|配套|交付|supply|supplies|deliver)",
-                           re.I)
-"""为宝马和福特提供产品, 为特斯拉公司和福特汽车公司供货: the companies supplied are customers."""
 _INCLUDING = re.compile(r"包括(?=[^，。；]*$)")
 _INCLUDED_END = re.compile(r"[^，。；]{0,30}?在内")
 """包括中国移动、中国联通、华为在内的运营商都在发力: examples of a kind, unless the sentence
 reports a ranking, winners or a deal."""
-_EXAMPLE = re.compile(r"为例|举例|例如|比如|for example|for instance|zum Beispiel", re.I)
-_EXAMPLE_AFTER = re.compile(r"[^，。；]{0,3}?等(?:车型|产品|品牌|型号|手机)")
-"""以国内的电动车型为例，小鹏、零跑、极氪等车型均上涨: products of the companies as examples."""
+_EXAMPLE_AFTER = re.compile(r"[^，。；]{0,40}?等(?:车型|产品|品牌|型号|手机)")
+"""小鹏、零跑、极氪等车型均上涨: the companies' products as examples."""
 _PASSING_AFTER = re.compile(
     r"(?:的)?(?:报道|消息|数据|统计|研究|报告|分析师|分析|援引|指数|预测|显示)|"
     r"\s*(?:zufolge|data|research|report|analysts?|estimates?)\b", re.I)
@@ -183,9 +177,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _words_only(weak: list[Hit]) -> bool:
-    """A Chinese ambiguous name (美的, 苹果, 大众) seen only in body sentences that say nothing
-    a company does: the word, however often (完美的, 手机圈里的苹果)."""
-    return all(h.zone == BODY and _CJK.search(h.alias)
+    """A two-character Chinese ambiguous name (美的, 苹果, 大众) seen only in body sentences
+    that say nothing a company does: the word, however often (完美的, 手机圈里的苹果)."""
+    return all(h.zone == BODY and len(h.alias) == 2 and _CJK.search(h.alias)
                and (not h.role or h.role.startswith("passing")) for h in weak)
 
 
@@ -214,18 +208,15 @@ def _role(body: str, starts: list[int], mention: Mention, cache: dict[int, str],
     if m:
         return f"passing: {m.group(0).strip()}"
     end = starts[i + 1] if i + 1 < len(starts) else len(body)
-    m = _EXAMPLE.search(body, begin, list_start) or _EXAMPLE_AFTER.match(body, mention.end, end)
+    m = _EXAMPLE_AFTER.match(body, mention.end, end)
     if m:
-        return f"passing: {m.group(0).strip()}"
+        return f"passing: {m.group(0)[m.group(0).rfind('等'):]}"
     m = _INCLUDING.search(body, begin, list_start)
     if m and _INCLUDED_END.match(body, mention.end, end) and not _SUBJECT.search(body, begin, end):
         return "passing: 包括…在内"
     m = _CUSTOMER_CUE.search(body, begin, list_start)
     if m and not _WINNER.search(body, begin, end):
         return f"passing: {m.group(0)}"
-    if _SUPPLIED.search(body, max(begin, list_start - 18), list_start) \
-            and _SUPPLY_AFTER.match(body, mention.end, end):
-        return "passing: supplied"
     if begin not in cache:
         r = _ROLE.search(body, begin, end)
         cache[begin] = f"{r.lastgroup}: {r.group(0)}" if r else ""

@@ -152,7 +152,8 @@ _PASSING = re.compile(
     r"客户(?:包括|有|涵盖|覆盖|名单|群)?[:：]?|用户(?:包括|有)|合作伙伴包括|customers? (?:include|such as)|"
     r"clients? (?:include|such as)|Kunden (?:wie|sind|zählen)|"
     r"according to|data from|source[:：]|such as|e\.g\.|for example|for instance|like|"
-    r"laut|gemäß|Quelle[:：]?|wie etwa|etwa|z\.\s?B\.|beispielsweise)\s*(?:the\s|der\s|die\s)?$",
+    r"laut|gemäß|Quelle[:：]?|wie etwa|etwa|z\.\s?B\.|beispielsweise|der Marke|von Marken|"
+    r"made by|of the brand)\s*(?:the\s|der\s|die\s)?$",
     re.I)
 _CUSTOMERS = re.compile(r"客户(?:包括|有|涵盖|覆盖)?[:：]?|customers? (?:include|such as|like)|"
                         r"clients? (?:include|such as)|Kunden wie", re.I)

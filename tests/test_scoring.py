@@ -210,3 +210,10 @@ def test_a_chinese_ambiguous_word_twice_in_sentences_that_report_nothing(small):
         "", "这是我们的理想生活。理想的城市很安静。", "", (), small, CFG)
     assert ("company", "li-auto") in scoring.score(
         "", "理想发布新车。理想的销量上涨。", "", (), small, CFG)
+
+
+def test_a_brand_of_a_product_used_is_a_passing_mention(small):
+    for text in ("Verbraucher steuern ihre Geschirrspüler der Marke Kelag per App.",
+                 "The app runs dishwashers made by Kelag."):
+        cand = scoring.score("", text, "", (), small, CFG)[("company", "kelag")]
+        assert cand.passing_only, (text, cand.hits)

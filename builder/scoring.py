@@ -136,7 +136,8 @@ _ROLES = (
     ("winner", r"中标|入围|中选|获奖|荣获|获评|入选|夺得|摘得|斩获|\bwon\b|\bwins\b|awarded|"
                r"winner|Zuschlag|gewinnt|gewonnen|ausgezeichnet|Auszeichnung|Preisträger"),
     ("deal", r"签约|签署|签订|合作|合资|收购|并购|入股|增资|携手|联手|联合|协议|订单|供货|供应商|"
-             r"采购|框架协议|牵手|战略(?:合作|投资|协议|伙伴|联盟|入股)|joint venture|partnership|"
+             r"采购|框架协议|牵手|战略(?:合作|投资|协议|伙伴|联盟|入股)|收入囊中|注资|"
+             r"joint venture|partnership|"
              r"partner|agreement|acquir|merger|"
              r"\bdeal\b|contract|supply|Kooperation|Partner|Vertrag|übernimmt|Übernahme|"
              r"Beteiligung|gemeinsam|Auftrag|liefert|Joint Venture"),
@@ -161,6 +162,10 @@ _ITEMS = re.compile(r"[、,，/]|和|及|与|and|und")
 _CUSTOMER_CUE = re.compile(r"客户|独供|主供|customers?\b|clients?\b|Kunden", re.I)
 """A sentence about whose customers the companies after the cue are (均为宁德时代客户，包括蔚来、
 理想等主流车企均为独供): they are named as customers, not reported on."""
+_FOR_EXAMPLE = re.compile(r"例如|比如|诸如|譬如")
+"""比如为全球动力电池龙头宁德时代、光伏巨头隆基绿能等打造了解决方案: examples, wherever in
+their clause the cue stands, unless what follows reports a ranking, winners or a deal
+(例如将Millennial Lithium收入囊中)."""
 _INCLUDING = re.compile(r"包括(?=[^，。；]*$)")
 _INCLUDED_END = re.compile(r"[^，。；]{0,30}?在内")
 """包括中国移动、中国联通、华为在内的运营商都在发力: examples of a kind, unless the sentence
@@ -212,6 +217,9 @@ def _role(body: str, starts: list[int], mention: Mention, cache: dict[int, str],
     m = _EXAMPLE_AFTER.match(body, mention.end, end)
     if m:
         return f"passing: {m.group(0)[m.group(0).rfind('等'):]}"
+    m = _FOR_EXAMPLE.search(body, clause, list_start)
+    if m and not _SUBJECT.search(body, m.end(), end):
+        return f"passing: {m.group(0)}"
     m = _INCLUDING.search(body, begin, list_start)
     if m and _INCLUDED_END.match(body, mention.end, end) and not _SUBJECT.search(body, begin, end):
         return "passing: 包括…在内"

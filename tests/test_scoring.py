@@ -217,3 +217,11 @@ def test_a_brand_of_a_product_used_is_a_passing_mention(small):
                  "The app runs dishwashers made by Kelag."):
         cand = scoring.score("", text, "", (), small, CFG)[("company", "kelag")]
         assert cand.passing_only, (text, cand.hits)
+
+
+def test_examples_anywhere_in_their_clause_unless_a_deal_follows(small):
+    text = "华为已与众多企业合作，比如为全球动力电池龙头宁德时代、车企蔚来等打造了解决方案。"
+    cands = scoring.score("", text, "", (), small, CFG)
+    assert cands[("company", "catl")].passing_only and cands[("company", "nio")].passing_only
+    deal = "宁德时代加速布局，例如将蔚来的电池业务收入囊中。"
+    assert not scoring.score("", deal, "", (), small, CFG)[("company", "nio")].passing_only

@@ -147,6 +147,9 @@ _ROLES = (
 )
 _ROLE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _ROLES))
 _WINNER = re.compile(dict(_ROLES)["winner"])
+_SIGNED = re.compile(r"签署|签订|签约|合作|合资|协议|订单|收购|入股|signed|agreement|contract|"
+                     r"Vertrag|Auftrag", re.I)
+"""A deal the customer is a party to (宁德时代与客户蔚来签署协议): reported on, not passing."""
 _SUBJECT = re.compile("|".join(rx for name, rx in _ROLES if name != "said"))
 _PASSING = re.compile(
     r"(?:据|根据|援引|来自|来源[:：]?|数据来源[:：]?|资料来源[:：]?|例如|比如|诸如|譬如|像是|"
@@ -200,20 +203,23 @@ def _role(body: str, starts: list[int], mention: Mention, cache: dict[int, str],
     it is an item of) or right after it, else the sentence's first subject cue, else ''."""
     i = bisect_right(starts, mention.start) - 1
     begin = starts[i]
+    end = starts[i + 1] if i + 1 < len(starts) else len(body)
+    # A customer that signs a deal later in the sentence is a party to it.
+    signed = _SIGNED.search(body, mention.end, end) is not None
     before = body[max(begin, list_start - 14):list_start]
     m = _PASSING.search(before)
-    if m:
+    if m and not (signed and _CUSTOMER_CUE.match(m.group(0))):
         return f"passing: {m.group(0).strip()}"
     # An item of a list of customers ("客户包括特斯拉、宝马、…"), however long the list.
     clause = max(begin, body.rfind("，", begin, mention.start) + 1,
                  body.rfind(",", begin, mention.start) + 1)
     m = _CUSTOMERS.search(body, clause, mention.start)
-    if m and all(len(item) <= 12 for item in _ITEMS.split(body[m.end():mention.start])):
+    if m and not signed \
+            and all(len(item) <= 12 for item in _ITEMS.split(body[m.end():mention.start])):
         return f"passing: {m.group(0)}"
     m = _PASSING_AFTER.match(body, mention.end, min(len(body), mention.end + 12))
     if m:
         return f"passing: {m.group(0).strip()}"
-    end = starts[i + 1] if i + 1 < len(starts) else len(body)
     m = _EXAMPLE_AFTER.match(body, mention.end, end)
     if m:
         return f"passing: {m.group(0)[m.group(0).rfind('等'):]}"
@@ -224,7 +230,7 @@ def _role(body: str, starts: list[int], mention: Mention, cache: dict[int, str],
     if m and _INCLUDED_END.match(body, mention.end, end) and not _SUBJECT.search(body, begin, end):
         return "passing: 包括…在内"
     m = _CUSTOMER_CUE.search(body, begin, list_start)
-    if m and not _WINNER.search(body, begin, end):
+    if m and not _WINNER.search(body, begin, end) and not signed:
         return f"passing: {m.group(0)}"
     if begin not in cache:
         r = _ROLE.search(body, begin, end)

@@ -225,3 +225,8 @@ def test_examples_anywhere_in_their_clause_unless_a_deal_follows(small):
     assert cands[("company", "catl")].passing_only and cands[("company", "nio")].passing_only
     deal = "宁德时代加速布局，例如将蔚来的电池业务收入囊中。"
     assert not scoring.score("", deal, "", (), small, CFG)[("company", "nio")].passing_only
+
+
+def test_a_customer_that_signs_a_deal_is_reported_on(small):
+    text = "宁德时代的客户蔚来昨日与其签署了长期供货协议。"
+    assert not scoring.score("", text, "", (), small, CFG)[("company", "nio")].passing_only

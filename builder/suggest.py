@@ -184,6 +184,9 @@ def _listed(text: str, covered: bytearray) -> list[tuple[str, str, int, int, str
         ends = raws[-1].find("等")
         if ends > 0:
             raws[-1] = raws[-1][:ends + 1]
+        count = re.search(r"\d", raws[-1])  # 大成基金8家公募基金公司: the list ends at the count
+        if count and count.start() >= 2:
+            raws[-1] = raws[-1][:count.start()]
         for raw in raws:
             parts = re.split(r"(?<=[^和及与])(?:和|及|与)(?=[^和及与]{2,})", raw) \
                 if len(raw) > 6 else [raw]

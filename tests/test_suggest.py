@@ -100,6 +100,16 @@ def test_chinese_bare_names_that_the_sentence_makes_companies(tax):
     assert got["远川动力"].how.startswith("subject of")  # 远川动力董事长
 
 
+def test_enumerations_of_firm_names_and_parties_listed_with_a_comma(tax):
+    articles = [("r", "", "6月28日，易方达基金、青禾基金、远帆基金8家公募基金公司上报的ETF获批。"
+                          "7 月 1 日，通威股份与蓝湾硅材料、北辰硅能源分别签订多晶硅长单。"
+                          "公司储能业务与华为、国家电网、许继集团等公司和单位都有储能方面的合作。")]
+    got = {s.name: s for s in suggest.suggest(articles, tax)}
+    assert {"青禾基金", "远帆基金", "蓝湾硅材料", "北辰硅能源"} <= set(got), set(got)
+    assert got["北辰硅能源"].how in ("party to a deal", "listed with known companies")
+    assert not any("储能" in n or "单位" in n for n in got)
+
+
 # Pieces of sentences that no candidate may contain: they were once suggested.
 FRAGMENTS = ("单位都有", "都有储能", "自产电池", "于新能源", "他新能源", "占公司", "公司股份",
              "光伏平", "一期", "下午", "发布会", "证监会", "发展新能源", "全球储能", "国内储能",

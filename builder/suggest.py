@@ -428,22 +428,26 @@ def _latin_in_zh(text: str) -> list[tuple[str, str, int, int, str]]:
 
 _AFTER_CUE = re.compile(
     r"\b(?:company|firm|consultancy|developer|manufacturer|maker|utility|operator|start-?up|"
-    r"supplier|provider|Firma)\s+([A-Z][\w&-]+(?:\s(?:&\s)?[A-Z][\w&-]+){0,2})")
+    r"supplier|provider|Firma)\s+([A-Z][\w&-]+(?:\s(?:&\s)?[A-Z][\w&-]+){0,2})"
+    r"|\b(?i:company|firm|start-?up|Unternehmen|Firma|Anbieter)\s+(?:namens|called|named)\s+"
+    r"([A-Za-z][\w&.-]*[\w&](?:\s(?:&\s)?[A-Z][\w&-]+){0,2})")
 """A name right after a word that calls it a company ("the consultancy Everoze", "die Firma
-Tellus"); not after German nouns such as Unternehmen, which begin sentences and lists."""
+Tellus"); not after German nouns such as Unternehmen, which begin sentences and lists, unless
+a name follows namens or called ("ein Start-up namens kW-Solutions")."""
 
 
 def _latin_candidates(text: str) -> list[tuple[str, str, int, int, str]]:
     out = _latin_in_zh(text) if re.search(f"[{_CJK}]", text[:400]) else _latin_subjects(text)
     for m in _AFTER_CUE.finditer(text):
-        words = m.group(1).split()
+        group = 1 if m.group(1) else 2
+        words = m.group(group).split()
         while words and (words[-1] in _LATIN_STOP or words[-1] in _ARTICLES):
             words.pop()
         if not words or words[0] in _LATIN_STOP or words[0] in _ARTICLES \
                 or any(_NOUNISH.search(w) for w in words):
             continue
         name = " ".join(words)
-        out.append((name, name, m.start(1), m.start(1) + len(name),
+        out.append((name, name, m.start(group), m.start(group) + len(name),
                     f"called a {m.group(0).split()[0].lower()}"))
     for m in _LATIN_LEGAL.finditer(text):
         words = m.group(1).split()

@@ -55,6 +55,9 @@ def test_latin_legal_forms_and_named_companies(tax):
     assert got["Muster Akkuwerke"].forms == {"Muster Akkuwerke GmbH & Co. KG": 1}
     assert "Die Energie Musterstadt" not in got and "May" not in got
     assert got["Windmuster"].how == "called a consultancy" and "Österreichs" not in got
+    named = suggest.suggest([("i", "", "Ein innovatives Start-up namens kW-Muster hat sich auf "
+                                       "Ladeinfrastruktur spezialisiert.")], tax)
+    assert [s.name for s in named] == ["kW-Muster"]
 
 
 def test_ranked_by_articles_with_a_context_line_and_pasteable_yaml(tax):

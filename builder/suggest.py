@@ -493,7 +493,7 @@ _SUBJECT_VERB = re.compile(
     r"kündigt|kündigte|plant|plante|baut|baute|errichtet|errichtete|investiert|investierte|"
     r"übernimmt|übernahm|liefert|lieferte|meldet|meldete|teilte|erhielt|gewann|"
     r"unterzeichnete|unterzeichnet|senkt|senkte|vermeldet|präsentiert|präsentierte)\b"
-    r"|\shat\s(?:[\w-]+\s){1,8}bekannt\s?gegeben\b")
+    r"|\shat\s(?:[\w-]+\s){1,8}bekannt\s?gegeben\b|\sgab\s(?:[\w-]+\s){0,8}bekannt\b")
 _SUBJECT = re.compile(r"((?:[A-ZÄÖÜ][\w&'’-]*|[A-Z0-9]{2,}[\w-]*)"
                       r"(?:\s(?:&\s)?(?:[A-ZÄÖÜ][\w&'’-]*|[A-Z0-9]{2,}[\w-]*)){0,3})$")
 _NOT_LATIN_COMPANY = re.compile(
@@ -527,8 +527,9 @@ def _latin_subjects(text: str) -> list[tuple[str, str, int, int, str]]:
         while words and (words[0] in _LATIN_STOP or words[0] in _ARTICLES
                          or _COMPANY_CUE.fullmatch(words[0])):
             words.pop(0)
-        if not words or words[-1] in _LATIN_STOP or words[-1] in _ARTICLES:
-            continue
+        if not words or words[-1] in _ARTICLES or words[-1] in _LATIN_STOP \
+                and not (len(words) >= 2 and words[-1] in ("Energie", "Strom")):
+            continue  # Wien Energie, Alpen Strom: a company's last word
         name = " ".join(words)
         start = m.start() - len(name)
         before = text[max(0, start - 30):start]

@@ -141,6 +141,9 @@ def test_latin_subjects_repeated_in_an_article(tax):
     ]
     found = names(suggest.suggest(articles, tax))
     assert "Nordwind Power" in found and "Alpenstrom Netz" in found
+    gab = suggest.suggest([("s", "", "Die Alpenwerk Energie gab heute den Bau eines Speichers "
+                                     "bekannt. Später baut Alpenwerk Energie mehr.")], tax)
+    assert [s.name for s in gab] == ["Alpenwerk Energie"]
     for wrong in ("Anna Breeze", "Breeze", "France", "Bill Gates", "Regierung", "Ausbau",
                   "Energieagentur Musterland"):
         assert wrong not in found, (wrong, found)

@@ -159,6 +159,11 @@ _FIRM_WORDS = ("基金", "证券", "银行", "集团", "股份", "控股", "科�
 _PRODUCT_END = re.compile(r"(?:[液剂膜箔片器机线板管]|技术|系统|集成|设备|产品|业务|方案|EPC|服务)$")
 
 
+_RANKED = re.compile(r"排名|排行|榜|前[二三四五六七八九十\d]+(?:名|位|强)|TOP ?\d+|中标|入围|入选|获奖|"
+                     r"市场份额|市占率|装机量|出货量")
+"""Words of a sentence that reports a ranking or winners: every item of its list is reported."""
+
+
 def _shaped(name: str) -> bool:
     """A name of a firm's word after a specific base (广发基金, 美科硅能源), not a phrase
     (电池正极材料, 源网侧储能)."""
@@ -199,7 +204,12 @@ def _listed(text: str, covered: bytearray) -> list[tuple[str, str, int, int, str
                     if part and all(covered[start:start + len(_ITEM_EDGE.sub("", part))]))
         # Names with a company word (广发基金、富国基金): two of them count as one known.
         shaped = sum(1 for part, _ in items if _shaped(_ITEM_EDGE.sub("", part)))
-        if known + shaped // 2 < (1 if _ITEM_EDGE.search(items[-1][0]) else 2):
+        # A ranking or a list of winners needs one known company beside the others.
+        left = max(text.rfind(ch, 0, m.start()) for ch in "。！？\n") + 1
+        right = min([i for i in (text.find(ch, m.end()) for ch in "。！？\n") if i >= 0]
+                    or [len(text)])
+        ranked = _RANKED.search(text, left, right) is not None
+        if known + shaped // 2 < (1 if ranked or _ITEM_EDGE.search(items[-1][0]) else 2):
             continue
         for part, start in items:
             name = _ITEM_EDGE.sub("", part)

@@ -103,6 +103,13 @@ def test_chinese_bare_names_that_the_sentence_makes_companies(tax):
     assert got["远川动力"].how.startswith("subject of")  # 远川动力董事长
 
 
+def test_a_ranking_needs_one_known_company_beside_the_others(tax):
+    articles = [("t", "", "装机量排名前十的企业分别是：宁德时代、青松动力、远湖电池科技、蓝鲸锂能。"
+                          "另外，张三、李四、宁德时代一起吃饭。")]
+    got = {s.name: s.how for s in suggest.suggest(articles, tax)}
+    assert got == {n: "listed with known companies" for n in ("青松动力", "远湖电池科技", "蓝鲸锂能")}
+
+
 def test_enumerations_of_firm_names_and_parties_listed_with_a_comma(tax):
     articles = [("r", "", "6月28日，易方达基金、青禾基金、远帆基金8家公募基金公司上报的ETF获批。"
                           "7 月 1 日，通威股份与蓝湾硅材料、北辰硅能源分别签订多晶硅长单。"

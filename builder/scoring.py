@@ -136,28 +136,60 @@ _ROLES = (
     ("winner", r"中标|入围|中选|获奖|荣获|获评|入选|夺得|摘得|斩获|\bwon\b|\bwins\b|awarded|"
                r"winner|Zuschlag|gewinnt|gewonnen|ausgezeichnet|Auszeichnung|Preisträger"),
     ("deal", r"签约|签署|签订|合作|合资|收购|并购|入股|增资|携手|联手|联合|协议|订单|供货|供应商|"
-             r"采购|框架|牵手|战略|joint venture|partnership|partner|agreement|acquir|merger|"
+             r"采购|框架协议|牵手|战略(?:合作|投资|协议|伙伴|联盟|入股)|收入囊中|注资|"
+             r"joint venture|partnership|"
+             r"partner|agreement|acquir|merger|"
              r"\bdeal\b|contract|supply|Kooperation|Partner|Vertrag|übernimmt|Übernahme|"
              r"Beteiligung|gemeinsam|Auftrag|liefert|Joint Venture"),
-    ("said", r"表示|透露|指出|宣布|公告|披露|发布|推出|称|\bsaid\b|\bsays\b|announc|launch|unveil|"
+    ("said", r"表示|透露|指出|宣布|公告|披露|发布|推出|(?<![被简名堪俗号统])称(?![为之作呼号])|"
+             r"\bsaid\b|\bsays\b|announc|launch|unveil|"
              r"erklärt|sagt|kündigt|präsentiert|stellt .* vor"),
 )
 _ROLE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _ROLES))
+_WINNER = re.compile(dict(_ROLES)["winner"])
+_SIGNED = re.compile(r"签署|签订|签约|合作|合资|协议|订单|收购|入股|signed|agreement|contract|"
+                     r"Vertrag|Auftrag", re.I)
+"""A deal the customer is a party to (宁德时代与客户蔚来签署协议): reported on, not passing."""
+_SUBJECT = re.compile("|".join(rx for name, rx in _ROLES if name != "said"))
 _PASSING = re.compile(
     r"(?:据|根据|援引|来自|来源[:：]?|数据来源[:：]?|资料来源[:：]?|例如|比如|诸如|譬如|像是|"
     r"客户(?:包括|有|涵盖|覆盖|名单|群)?[:：]?|用户(?:包括|有)|合作伙伴包括|customers? (?:include|such as)|"
     r"clients? (?:include|such as)|Kunden (?:wie|sind|zählen)|"
     r"according to|data from|source[:：]|such as|e\.g\.|for example|for instance|like|"
-    r"laut|gemäß|Quelle[:：]?|wie etwa|etwa|z\.\s?B\.|beispielsweise)\s*(?:the\s|der\s|die\s)?$",
+    r"laut|gemäß|Quelle[:：]?|wie etwa|etwa|z\.\s?B\.|beispielsweise|der Marke|von Marken|"
+    r"made by|of the brand)\s*(?:the\s|der\s|die\s)?$",
     re.I)
 _CUSTOMERS = re.compile(r"客户(?:包括|有|涵盖|覆盖)?[:：]?|customers? (?:include|such as|like)|"
                         r"clients? (?:include|such as)|Kunden wie", re.I)
 _ITEMS = re.compile(r"[、,，/]|和|及|与|and|und")
+_CUSTOMER_CUE = re.compile(r"客户|独供|主供|customers?\b|clients?\b|Kunden", re.I)
+"""A sentence about whose customers the companies after the cue are (均为宁德时代客户，包括蔚来、
+理想等主流车企均为独供): they are named as customers, not reported on."""
+_FOR_EXAMPLE = re.compile(r"例如|比如|诸如|譬如")
+"""比如为全球动力电池龙头宁德时代、光伏巨头隆基绿能等打造了解决方案: examples, wherever in
+their clause the cue stands, unless what follows reports a ranking, winners or a deal
+(例如将Millennial Lithium收入囊中)."""
+_INCLUDING = re.compile(r"包括(?=[^，。；]*$)")
+_INCLUDED_END = re.compile(r"[^，。；]{0,30}?在内")
+"""包括中国移动、中国联通、华为在内的运营商都在发力: examples of a kind, unless the sentence
+reports a ranking, winners or a deal."""
+_EXAMPLE_AFTER = re.compile(r"[^，。；]{0,40}?等(?:车型|产品|品牌|型号|手机)")
+"""小鹏、零跑、极氪等车型均上涨: the companies' products as examples."""
 _PASSING_AFTER = re.compile(
     r"(?:的)?(?:报道|消息|数据|统计|研究|报告|分析师|分析|援引|指数|预测|显示)|"
     r"\s*(?:zufolge|data|research|report|analysts?|estimates?)\b", re.I)
 """A company named as the source of news or figures: "据彭博社报道", "laut Statistik Austria",
 "BloombergNEF data show"; or as an example: "such as Apple"."""
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _words_only(weak: list[Hit]) -> bool:
+    """A two-character Chinese ambiguous name (美的, 苹果, 大众) seen only in body sentences
+    that say nothing a company does: the word, however often (完美的, 手机圈里的苹果)."""
+    return all(h.zone == BODY and len(h.alias) == 2 and _CJK.search(h.alias)
+               and (not h.role or h.role.startswith("passing")) for h in weak)
 
 
 def _sentences(text: str) -> list[int]:
@@ -171,21 +203,36 @@ def _role(body: str, starts: list[int], mention: Mention, cache: dict[int, str],
     it is an item of) or right after it, else the sentence's first subject cue, else ''."""
     i = bisect_right(starts, mention.start) - 1
     begin = starts[i]
+    end = starts[i + 1] if i + 1 < len(starts) else len(body)
+    # A customer that signs a deal later in the sentence is a party to it.
+    signed = _SIGNED.search(body, mention.end, end) is not None
     before = body[max(begin, list_start - 14):list_start]
     m = _PASSING.search(before)
-    if m:
+    if m and not (signed and _CUSTOMER_CUE.match(m.group(0))):
         return f"passing: {m.group(0).strip()}"
     # An item of a list of customers ("客户包括特斯拉、宝马、…"), however long the list.
     clause = max(begin, body.rfind("，", begin, mention.start) + 1,
                  body.rfind(",", begin, mention.start) + 1)
     m = _CUSTOMERS.search(body, clause, mention.start)
-    if m and all(len(item) <= 12 for item in _ITEMS.split(body[m.end():mention.start])):
+    if m and not signed \
+            and all(len(item) <= 12 for item in _ITEMS.split(body[m.end():mention.start])):
         return f"passing: {m.group(0)}"
     m = _PASSING_AFTER.match(body, mention.end, min(len(body), mention.end + 12))
     if m:
         return f"passing: {m.group(0).strip()}"
+    m = _EXAMPLE_AFTER.match(body, mention.end, end)
+    if m:
+        return f"passing: {m.group(0)[m.group(0).rfind('等'):]}"
+    m = _FOR_EXAMPLE.search(body, clause, list_start)
+    if m and not _SUBJECT.search(body, m.end(), end):
+        return f"passing: {m.group(0)}"
+    m = _INCLUDING.search(body, begin, list_start)
+    if m and _INCLUDED_END.match(body, mention.end, end) and not _SUBJECT.search(body, begin, end):
+        return "passing: 包括…在内"
+    m = _CUSTOMER_CUE.search(body, begin, list_start)
+    if m and not _WINNER.search(body, begin, end) and not signed:
+        return f"passing: {m.group(0)}"
     if begin not in cache:
-        end = starts[i + 1] if i + 1 < len(starts) else len(body)
         r = _ROLE.search(body, begin, end)
         cache[begin] = f"{r.lastgroup}: {r.group(0)}" if r else ""
     return cache[begin]
@@ -296,8 +343,8 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
         weak = [h for h in cand.hits if h.ambiguous]
         if weak and len(weak) < len(cand.hits):
             continue
-        if weak and key not in tagged and len(weak) < cfg.ambiguous_min \
-                and not any(h.listed for h in weak):
+        if weak and key not in tagged and not any(h.listed for h in weak) \
+                and (len(weak) < cfg.ambiguous_min or _words_only(weak)):
             # An item of an enumeration of companies is a company (特斯拉、理想、极氪).
             cand.hits = [h._replace(weight=0.0) for h in cand.hits]
     for key in [k for k in found if k[0] == "company"]:

@@ -172,3 +172,61 @@ def test_unknown_theme_in_policy_of(tmp_path):
     _, problems = make(tmp_path, themes=POLICY.replace("policy_of: [carbon-neutrality]",
                                                        "policy_of: [climate]"))
     assert [p.code for p in problems] == ["taxonomy-entry"] and "'climate'" in problems[0].message
+
+
+@pytest.mark.parametrize("text", [
+    # customers after a customer cue in the sentence, however the list is written
+    "装机量前20名的车企中，除比亚迪外均为宁德时代客户，包括蔚来、小鹏汽车等主流车企均为独供。",
+    # products of the companies as examples
+    "今年年初，蔚来、小鹏汽车、理想汽车等车型均上涨了数千元。",
+    # examples of a kind: 包括…在内 with no ranking, winners or deal
+    "包括蔚来、小鹏汽车、华为在内的企业都在发力这一领域。",
+])
+def test_customers_and_examples_named_once_are_passing_mentions(small, text):
+    cands = scoring.score("", text, "", (), small, CFG)
+    for slug in ("nio", "xpeng"):
+        assert cands[("company", slug)].passing_only, (text, cands[("company", slug)].hits)
+
+
+def test_rankings_winners_supply_contracts_and_fund_launches_are_not_passing(small):
+    for text in ("动力电池配套量排名：宁德时代第一，蔚来、小鹏汽车、比亚迪随后。",
+                 "包括蔚来、小鹏汽车、比亚迪在内的10家企业中标，均为客户提供服务。",
+                 "宁德时代将向蔚来和小鹏汽车的合资企业供应电池。",
+                 "仅以碳中和主题为例，包括蔚来、小鹏汽车、比亚迪等公司布局了相关主题产品。"):
+        cand = scoring.score("", text, "", (), small, CFG)[("company", "xpeng")]
+        assert not cand.passing_only, (text, cand.hits)
+
+
+def test_called_is_not_said(small):
+    text = "Megapack被称之为最大的储能系统，拿下蔚来的大项目。"
+    assert scoring.score("", text, "", (), small, CFG)[("company", "nio")].roles == []
+    assert scoring.score("", "蔚来称，订单饱满。", "", (), small, CFG)[("company", "nio")].roles \
+        == ["said: 称"]
+
+
+def test_a_chinese_ambiguous_word_twice_in_sentences_that_report_nothing(small):
+    # 理想 twice, but only as a word: no cue says what a company did
+    assert ("company", "li-auto") not in scoring.score(
+        "", "这是我们的理想生活。理想的城市很安静。", "", (), small, CFG)
+    assert ("company", "li-auto") in scoring.score(
+        "", "理想发布新车。理想的销量上涨。", "", (), small, CFG)
+
+
+def test_a_brand_of_a_product_used_is_a_passing_mention(small):
+    for text in ("Verbraucher steuern ihre Geschirrspüler der Marke Kelag per App.",
+                 "The app runs dishwashers made by Kelag."):
+        cand = scoring.score("", text, "", (), small, CFG)[("company", "kelag")]
+        assert cand.passing_only, (text, cand.hits)
+
+
+def test_examples_anywhere_in_their_clause_unless_a_deal_follows(small):
+    text = "华为已与众多企业合作，比如为全球动力电池龙头宁德时代、车企蔚来等打造了解决方案。"
+    cands = scoring.score("", text, "", (), small, CFG)
+    assert cands[("company", "catl")].passing_only and cands[("company", "nio")].passing_only
+    deal = "宁德时代加速布局，例如将蔚来的电池业务收入囊中。"
+    assert not scoring.score("", deal, "", (), small, CFG)[("company", "nio")].passing_only
+
+
+def test_a_customer_that_signs_a_deal_is_reported_on(small):
+    text = "宁德时代的客户蔚来昨日与其签署了长期供货协议。"
+    assert not scoring.score("", text, "", (), small, CFG)[("company", "nio")].passing_only

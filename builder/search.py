@@ -28,14 +28,13 @@ import html
 import json
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
-from . import keys, pagefind, urls
+from . import keys, pagefind, urls, write
 from .config import Config
 from .model import KINDS, Article, Problem, Site
 from .taxonomy import Taxonomy
@@ -349,8 +348,6 @@ def _index_piece(binary: str, piece: list[tuple[Record, str]], root: Path, name:
     """Index one piece ((record, text) pairs) into `root/.tmp-name`, verify it, then move it
     to `root/name`. A whole bundle gets its records (url → key and page id); a delta's pages
     are marked as such."""
-    tmp = root / f".tmp-{name}"
-    shutil.rmtree(tmp, ignore_errors=True)
     with pagefind.Service(binary) as service:
         index = service.new_index({"force_language": LANGUAGE})
         for r, text in piece:
@@ -362,24 +359,17 @@ def _index_piece(binary: str, piece: list[tuple[Record, str]], root: Path, name:
             service.add_record(index, url=r.url, content=text, language=LANGUAGE, meta=meta,
                                filters={k: v for k, v in filters.items() if v},
                                sort={"date": r.date})
-        files = service.files(index)
-    pages = {}
-    for rel, data in sorted(files):
-        if rel in UI_FILES:
-            continue
-        path = tmp / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        if rel.startswith("fragment/") and rel.endswith(".pf_fragment"):
-            pages[_fragment_url(data)] = rel[len("fragment/"):-len(".pf_fragment")]
-    problem = verify_piece(tmp, len(piece))
-    if problem:
-        raise SearchFailed(f"piece {name}: {problem}")
+        files = [(rel, data) for rel, data in sorted(service.files(index)) if rel not in UI_FILES]
     if not delta:
-        _write_json(tmp / RECORDS, {r.url: [record_key(r, salt), pages[r.url]] for r, _ in piece})
-    target = root / name
-    shutil.rmtree(target, ignore_errors=True)
-    os.replace(tmp, target)
+        pages = {_fragment_url(data): rel[len("fragment/"):-len(".pf_fragment")]
+                 for rel, data in files
+                 if rel.startswith("fragment/") and rel.endswith(".pf_fragment")}
+        files.append((RECORDS, _json({r.url: [record_key(r, salt), pages[r.url]]
+                                      for r, _ in piece})))
+    try:
+        write.put_folder(root, name, files, lambda folder: verify_piece(folder, len(piece)))
+    except write.IncompleteFolder as exc:
+        raise SearchFailed(f"piece {name}: {exc}") from None
 
 
 def _fragment_url(data: bytes) -> str:
@@ -469,17 +459,18 @@ def ready(output: Path) -> bool:
 
 
 # -- files ----------------------------------------------------------------------------------
+def _json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
 def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    write.replace_file(path, _json(data))
 
 
 def _fail(root: Path, message: str, hint: str = "") -> Problem:
     try:
         root.mkdir(parents=True, exist_ok=True)
-        (root / FAILED).write_text(message + "\n", encoding="utf-8")
+        write.replace_file(root / FAILED, (message + "\n").encode())
     except OSError:
         pass
     return Problem(str(root), None, "error", "search-failed", message, hint)
@@ -489,17 +480,11 @@ def _remove_stale(root: Path, keep: Iterable[str]) -> None:
     """Drop what the current index does not use and this tool wrote: old pieces, temporary
     folders, the failure mark, the files of an index written by an older version (Pagefind's
     own layout). Anything else in the folder is left alone."""
-    keep = set(keep)
-    ours_dirs = re.compile(r"^([pd]-[0-9a-f]+|\.tmp-[pd]-[0-9a-f]+|index|fragment|filter)$")
-    ours_files = re.compile(r"^(\.failed|\..+\.tmp|pagefind[\w.-]*|wasm\.[\w-]+\.pagefind)$")
-    for entry in os.scandir(root):
-        if entry.name in keep:
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            if ours_dirs.match(entry.name):
-                shutil.rmtree(entry.path, ignore_errors=True)
-        elif ours_files.match(entry.name):
-            os.unlink(entry.path)
+    write.prune(root, set(keep), _OURS_DIRS, _OURS_FILES)
+
+
+_OURS_DIRS = re.compile(r"^([pd]-[0-9a-f]+|\.tmp-[pd]-[0-9a-f]+|index|fragment|filter)$")
+_OURS_FILES = re.compile(r"^(\.failed|\..+\.tmp|pagefind[\w.-]*|wasm\.[\w-]+\.pagefind)$")
 
 
 # -- the search page's words ----------------------------------------------------------------

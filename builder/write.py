@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from .model import Page
@@ -251,17 +253,50 @@ def put(output: Path, name: str, data: bytes) -> None:
     os.replace(tmp, target)
 
 
-def swap_folder(output: Path, folder: str, fresh: Path, state: Path) -> None:
-    """Replace the output's `folder` (a relative path from `urls.out_folder`, such as the
-    search bundle's) by the finished folder `fresh` in one rename: a reader sees the old
-    folder or the new one, never a mix. `fresh` and the old folder's waiting place are in
-    the state folder, on the same file system as the output."""
-    target = output.resolve() / safe_relative(folder)
-    _inside(output.resolve(), target)
-    old = state / f"{safe_relative(folder).name}-old"
-    shutil.rmtree(old, ignore_errors=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(fresh, target)
-    shutil.rmtree(old, ignore_errors=True)
+class IncompleteFolder(Exception):
+    """A folder written by `put_folder` failed its check (the message says why)."""
+
+
+def put_folder(root: Path, name: str, files: Iterable[tuple[str, bytes]],
+               check: Callable[[Path], str | None]) -> None:
+    """A folder of the tool's own (a search bundle) written under `root`, inside the output,
+    as a whole: its files go into `.tmp-NAME`, `check` looks at the finished folder (None: it is
+    complete), and only then is it renamed to `NAME`, replacing a folder of that name. A failed
+    check raises IncompleteFolder and leaves nothing behind."""
+    folder = root / safe_relative(name)
+    tmp = root / f".tmp-{folder.name}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        for rel, data in files:
+            path = tmp / safe_relative(rel)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        problem = check(tmp)
+        if problem:
+            raise IncompleteFolder(problem)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """A file of the tool's own (the search index's list of bundles) replaced atomically: a
+    reader sees the old bytes or the new ones."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def prune(root: Path, keep: set[str], folders: re.Pattern, names: re.Pattern) -> None:
+    """Delete the entries of `root` that are not kept and that the tool wrote: folders whose
+    name matches `folders`, files whose name matches `names`; anything else is left alone."""
+    for entry in os.scandir(root):
+        if entry.name in keep:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if folders.match(entry.name):
+                shutil.rmtree(entry.path, ignore_errors=True)
+        elif names.match(entry.name):
+            os.unlink(entry.path)

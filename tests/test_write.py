@@ -51,3 +51,35 @@ def test_symlink_escape_refused(tmp_path):
     with pytest.raises(UnsafePath):
         w.commit()
     assert not (tmp_path / "elsewhere/x.html").exists()
+
+
+# -- the tool's own folders and files (the search bundles) -----------------------------------
+def test_put_folder_appears_whole_or_not_at_all(tmp_path):
+    import re
+
+    from builder import write
+
+    root = tmp_path / "pagefind"
+    root.mkdir()
+    (root / "p-1").mkdir()
+    (root / "p-1" / "old.txt").write_text("old")
+    write.put_folder(root, "p-1", [("a.txt", b"A"), ("sub/b.txt", b"B")],
+                     lambda folder: None if (folder / "a.txt").is_file() else "no a.txt")
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == \
+        ["p-1/a.txt", "p-1/sub/b.txt"]
+    with pytest.raises(write.IncompleteFolder, match="no c.txt"):
+        write.put_folder(root, "p-2", [("a.txt", b"A")],
+                         lambda folder: None if (folder / "c.txt").is_file() else "no c.txt")
+    assert sorted(p.name for p in root.iterdir()) == ["p-1"], "a failed folder leaves nothing"
+    with pytest.raises(UnsafePath):
+        write.put_folder(root, "p-3", [("a.txt", b"A"), ("../../escape.txt", b"x")],
+                         lambda folder: None)
+    assert sorted(p.name for p in root.iterdir()) == ["p-1"]
+
+    write.replace_file(root / "pieces.json", b"{}")
+    write.replace_file(root / "pieces.json", b"[1]")
+    assert (root / "pieces.json").read_bytes() == b"[1]"
+    (root / "p-9").mkdir()
+    (root / "mine.txt").write_text("an editor's file")
+    write.prune(root, {"p-1", "pieces.json"}, re.compile(r"^p-\d+$"), re.compile(r"^pieces"))
+    assert sorted(p.name for p in root.iterdir()) == ["mine.txt", "p-1", "pieces.json"]

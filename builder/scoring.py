@@ -294,70 +294,94 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
                            if tax.matcher is not None else ())}
     lead_end = _lead_span(text, lead)
     for zone, body in ((TITLE, title), (BODY, text)):
-        mentions = _find(body, tax)
-        if not mentions:
-            continue
-        listed = _listed(body, mentions, cfg.list_min) if zone == BODY else {}
-        starts = _sentences(body) if zone == BODY else [0]
-        roles: dict[int, str] = {}
-        last_end: dict[tuple[str, str], int] = {}
-        for i, m in enumerate(mentions):
-            p = m.pattern
-            if p.kind == "policy":
-                continue  # a policy word: see _policies
-            key = (p.kind, p.slug)
-            before = last_end.get(key)
-            last_end[key] = m.end
-            if before is not None and m.start - before <= 16 \
-                    and _APPOSITION.fullmatch(body, before, m.start):
-                continue  # the same name again in apposition or brackets: one mention
-            if zone == TITLE:
-                where, w = TITLE, cfg.title_weight
-            elif m.start < lead_end:
-                where, w = LEAD, cfg.lead_weight
-            else:
-                where, w = BODY, cfg.body_weight
-            role = ""
-            if p.kind == "company" and zone == BODY:
-                role = _role(body, starts, m, roles, listed.get(i, m.start))
-                if role.startswith("passing"):
-                    w *= cfg.passing_weight
-                elif i in listed and not role.startswith(("ranking", "winner", "deal")):
-                    w *= cfg.list_weight
-            elif i in listed:
-                w *= cfg.list_weight
-            if p.ambiguous:
-                w *= cfg.ambiguous_weight if p.kind == "company" else cfg.theme_ambiguous_weight
-            if p.kind == "theme" and zone == TITLE and not text.strip():
-                w = 0.0  # a title with no text to report anything: a caption, not a theme
-            cand = found.get(key)
-            if cand is None:
-                cand = found[key] = Candidate(p.kind, p.slug)
-            cand.hits.append(Hit(where, p.alias, w, p.ambiguous, i in listed, role))
-        if tax.matcher.policies:
-            _policies(body, zone, mentions, starts, lead_end, tax, cfg, found)
+        _score_zone(zone, body, bool(text.strip()), lead_end, tax, cfg, found)
+    _corroborate(found, tagged, cfg)
+    _merge_subsidiaries(found, tax)
+    _add_source_tags(found, source_tags, tax, cfg)
+    for cand in found.values():
+        cand.score = round(sum(h.weight for h in cand.hits), 2)
+    return {k: c for k, c in found.items() if c.score > 0 or c.tagged_by_source}
 
+
+def _score_zone(zone: str, body: str, has_text: bool, lead_end: int, tax: Taxonomy,
+                cfg: TaggingConfig, found: Candidates) -> None:
+    """The hits of one zone (the title, or the text with its lead) added to `found`."""
+    mentions = _find(body, tax)
+    if not mentions:
+        return
+    listed = _listed(body, mentions, cfg.list_min) if zone == BODY else {}
+    starts = _sentences(body) if zone == BODY else [0]
+    roles: dict[int, str] = {}
+    last_end: dict[tuple[str, str], int] = {}
+    for i, m in enumerate(mentions):
+        p = m.pattern
+        if p.kind == "policy":
+            continue  # a policy word: see _policies
+        key = (p.kind, p.slug)
+        before = last_end.get(key)
+        last_end[key] = m.end
+        if before is not None and m.start - before <= 16 \
+                and _APPOSITION.fullmatch(body, before, m.start):
+            continue  # the same name again in apposition or brackets: one mention
+        if zone == TITLE:
+            where, w = TITLE, cfg.title_weight
+        elif m.start < lead_end:
+            where, w = LEAD, cfg.lead_weight
+        else:
+            where, w = BODY, cfg.body_weight
+        role = ""
+        if p.kind == "company" and zone == BODY:
+            role = _role(body, starts, m, roles, listed.get(i, m.start))
+            if role.startswith("passing"):
+                w *= cfg.passing_weight
+            elif i in listed and not role.startswith(("ranking", "winner", "deal")):
+                w *= cfg.list_weight
+        elif i in listed:
+            w *= cfg.list_weight
+        if p.ambiguous:
+            w *= cfg.ambiguous_weight if p.kind == "company" else cfg.theme_ambiguous_weight
+        if p.kind == "theme" and zone == TITLE and not has_text:
+            w = 0.0  # a title with no text to report anything: a caption, not a theme
+        cand = found.get(key)
+        if cand is None:
+            cand = found[key] = Candidate(p.kind, p.slug)
+        cand.hits.append(Hit(where, p.alias, w, p.ambiguous, i in listed, role))
+    if tax.matcher.policies:
+        _policies(body, zone, mentions, starts, lead_end, tax, cfg, found)
+
+
+def _corroborate(found: Candidates, tagged: set[tuple[str, str]], cfg: TaggingConfig) -> None:
+    """An ambiguous alias counts only with corroboration: another alias of the same entry,
+    the entry's source tag, an enumeration of companies, or a second mention of it (理想 once
+    is a word; 理想 twice is the carmaker); otherwise its hits weigh nothing."""
     for key, cand in found.items():
-        # An ambiguous alias counts only with corroboration: another alias of the same
-        # entry, or a second mention of it (理想 once is a word; 理想 twice is the carmaker).
         weak = [h for h in cand.hits if h.ambiguous]
         if weak and len(weak) < len(cand.hits):
             continue
         if weak and key not in tagged and not any(h.listed for h in weak) \
                 and (len(weak) < cfg.ambiguous_min or _words_only(weak)):
-            # An item of an enumeration of companies is a company (特斯拉、理想、极氪).
             cand.hits = [h._replace(weight=0.0) for h in cand.hits]
+
+
+def _merge_subsidiaries(found: Candidates, tax: Taxonomy) -> None:
+    """A subsidiary named up front, then called by its parent's short name, takes the
+    parent's mentions (the parent is then not scored)."""
     for key in [k for k in found if k[0] == "company"]:
         entry = tax.entry(*key)
         parent = ("company", entry.parent) if entry is not None and entry.parent else None
         if parent in found and found[key].up_front:
-            # The subsidiary named up front, then called by its parent's short name.
             found[key].hits += [h._replace(parent=True) for h in found.pop(parent).hits]
+
+
+def _add_source_tags(found: Candidates, source_tags: tuple[str, ...], tax: Taxonomy,
+                     cfg: TaggingConfig) -> None:
+    """A mapped source tag adds to its theme (source_tag_weight when the text names the theme,
+    source_tag_alone_weight when not); a company's tag only corroborates its name."""
     for value in source_tags:
         for key in tax.matcher.source_tags.get(source_tag_key(value), ()) \
                 if tax.matcher is not None else ():
             if key[0] == "company":
-                if key in found:  # a company's tag only corroborates its name in the text
+                if key in found:
                     found[key].hits.append(Hit(TAG, value, 0.0))
                 continue
             cand = found.get(key)
@@ -366,9 +390,7 @@ def score(title: str, text: str, lead: str, source_tags: tuple[str, ...], tax: T
                 cand = found[key] = Candidate(*key)
             cand.hits.append(Hit(TAG, value, cfg.source_tag_weight if named
                                  else cfg.source_tag_alone_weight))
-    for cand in found.values():
-        cand.score = round(sum(h.weight for h in cand.hits), 2)
-    return {k: c for k, c in found.items() if c.score > 0 or c.tagged_by_source}
+
 
 def _policies(body: str, zone: str, mentions: list[Mention], starts: list[int], lead_end: int,
               tax: Taxonomy, cfg: TaggingConfig, found: Candidates) -> None:

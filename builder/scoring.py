@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .config import TaggingConfig
 from .matching import Mention, find_mentions, source_tag_key
+from .textutil import HAN
 
 if TYPE_CHECKING:
     from .taxonomy import Taxonomy
@@ -182,13 +183,13 @@ _PASSING_AFTER = re.compile(
 "BloombergNEF data show"; or as an example: "such as Apple"."""
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(f"[{HAN}]")
 
 
 def _words_only(weak: list[Hit]) -> bool:
     """A two-character Chinese ambiguous name (美的, 苹果, 大众) seen only in body sentences
     that say nothing a company does: the word, however often (完美的, 手机圈里的苹果)."""
-    return all(h.zone == BODY and len(h.alias) == 2 and _CJK.search(h.alias)
+    return all(h.zone == BODY and len(h.alias) == 2 and _HAN.search(h.alias)
                and (not h.role or h.role.startswith("passing")) for h in weak)
 
 

@@ -14,14 +14,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .textutil import slugify
+from .textutil import HAN, slugify
 
 if TYPE_CHECKING:
     from .taxonomy import Taxonomy
 
 # --- Chinese: a short name before a stock code, or a name ending in a company word --------
 
-_CJK = "\u4e00-\u9fff"
+_CJK = HAN
+_ONE_HAN = re.compile(f"[{HAN}]")
 _STOCK = re.compile(rf"([{_CJK}A-Za-z*]{{2,12}})\s*[（(]\s*(?:[A-Za-z]{{2,6}}[:：]\s*)?"
                     r"(\d{6}|\d{4,5}\.HK|\d{6}\.(?:SZ|SH|BJ)|[A-Z]{2,5}\.[A-Z]{1,2}|"
                     r"(?:NYSE|NASDAQ|Nasdaq|HK|SZ|SH)[:：]\s*[A-Z0-9.]{2,8})\s*[)）]")
@@ -245,7 +246,7 @@ def _zh_candidates(text: str, covered: bytearray) -> list[tuple[str, str, int, i
         for i in range(0, len(full) - 3):
             at = m.start() + i
             if text[at] in _BOUNDARY or at > 0 and text[at - 1] not in _BOUNDARY \
-                    and "\u4e00" <= text[at - 1] <= "\u9fff":
+                    and _ONE_HAN.match(text[at - 1]):
                 continue
             form = full[i:]
             name = _LEGAL_ZH.sub("", form)

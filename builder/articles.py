@@ -33,7 +33,7 @@ class Loaded:
 def scan(cfg: Config, state: Path, problems: list[Problem] | None = None) -> list[Stat]:
     """(path, mtime_ns, size) of every content file, the taxonomy, output and state excluded;
     symbolic links it skips are added to `problems` (when given)."""
-    return sources.scan(cfg.path("content_dir"), exclude=(
+    return sources.scan(cfg.content, exclude=(
         cfg.path("taxonomy_dir"), cfg.path("output_dir"), state), problems=problems)
 
 
@@ -46,7 +46,7 @@ def load(found: list[Stat], cfg: Config, tax: Taxonomy, cache: Cache,
     reused = len(results)
     if len(todo) >= pool.POOL_MIN:
         cache.close()  # no database connection crosses the pool's fork
-    context = (cfg.path("content_dir"), cfg, tax)
+    context = (cfg.content, cfg, tax)
     for done in executor.map(read_and_process, todo, context, progress):
         if isinstance(done, Problem):
             problems.append(done)
@@ -73,7 +73,7 @@ def _from_cache(found: list[Stat], cfg: Config, tax: Taxonomy, cache: Cache,
         digest = cache.known_digest(rel, mtime_ns, size)
         touched = None
         if digest is None and cache.holds(rel):
-            touched = sources.read(cfg.path("content_dir"), rel)
+            touched = sources.read(cfg.content, rel)
             if isinstance(touched, Problem):
                 problems.append(touched)
                 continue
@@ -98,7 +98,7 @@ def _retag(done: Processed, tag_input: TagInput | None, tax: Taxonomy, cfg: Conf
     return tag(Processed(done.article, done.problems, tag_input), tax, cfg)
 
 
-def read_and_process(context: tuple[Path, Config, Taxonomy], rel: str):
+def read_and_process(context: tuple[Path | str, Config, Taxonomy], rel: str):
     """Read one file and process it → ((path, digest, mtime, size), Processed), or a Problem.
     Top-level, so an executor can send it to its workers."""
     from .process import process  # noqa: PLC0415 (slow to load: only when there is work)

@@ -10,7 +10,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import articles, fingerprint, index, keys, pool, publishing, render, search, slugs, taxonomy, urls
+from . import (
+    articles,
+    fingerprint,
+    index,
+    keys,
+    pool,
+    publishing,
+    render,
+    render_remote,
+    search,
+    slugs,
+    sources,
+    taxonomy,
+    urls,
+)
 from .config import Config
 from .model import BuildResult, Problem, Site
 from .progress import Clock
@@ -93,7 +107,8 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
         renderer = render.Renderer(site, cfg, tax, session.theme(cfg), bodies=cache,
                                    images=image_map, image_files=image_files,
                                    redirects=redirects)
-        written = _render_and_write(renderer, Writer(output, state), state, jobs, cache.close, clock)
+        written = _render_and_write(renderer, Writer(output, state), state, jobs, cache.close,
+                                    clock, executor)
         if isinstance(written, Problem):
             return BuildResult.failure([*problems, written], clock.marks, output)
         cache.save()
@@ -134,8 +149,15 @@ def _archive_images(cfg: Config, site, cache, state: Path, problems: list[Proble
 def _refuse_folders(cfg: Config, force: bool) -> Problem | None:
     """A content folder that is missing, or an output folder that is not the tool's to write
     (see `state.check_output`), is not built."""
-    content = cfg.path("content_dir")
-    if not content.is_dir():
+    content = cfg.content
+    if isinstance(content, str):
+        try:
+            if not sources.exists(content):
+                return Problem(content, None, "error", "content-missing",
+                               "the content URL names no folder")
+        except OSError as exc:
+            return Problem(content, None, "error", "content-missing", str(exc)[:300])
+    elif not content.is_dir():
         return Problem(str(content), None, "error", "content-missing",
                        "the content folder does not exist")
     return check_output(cfg, force)
@@ -184,22 +206,29 @@ class Written:
 
 
 def _render_and_write(renderer: render.Renderer, writer: Writer, state: Path, jobs: int | None,
-                      before_fork: Callable[[], None], clock: Clock) -> Written | Problem:
+                      before_fork: Callable[[], None], clock: Clock,
+                      executor: pool.Executor) -> Written | Problem:
     """Render the pages whose input key changed since the last build (on every core when
-    there are many), stage them, then commit them to the output. A template error or a
-    failure while staging leaves the output untouched; a failed commit is finished by the
-    next build (write.py's intent log)."""
+    there are many, on the cluster's workers when the build has one), stage them, then commit
+    them to the output. A template error or a failure while staging leaves the output
+    untouched; a failed commit is finished by the next build (write.py's intent log)."""
     output = writer.output
     try:
         stale = [job for job in renderer.jobs() if not writer.current(job.out_path, job.key)]
-        for job, page in zip(stale, pool.forked_map(render.make, stale, jobs, before_fork),
-                             strict=True):
+        if executor.render_from is not None and len(stale) >= executor.render_from:
+            rendered = render_remote.pages(renderer, stale, executor)
+        else:
+            rendered = pool.forked_map(render.make, stale, jobs, before_fork)
+        for job, page in zip(stale, rendered, strict=True):
             writer.add(page, job.key)
         clock("render")
         written, removed = writer.commit()
     except CommitFailed as exc:  # some files were replaced: the next build repairs the rest
         return io_problem(exc.cause, f"writing the output failed after {exc.done} of "
                           f"{exc.total} changes; the next build completes them", output)
+    except render_remote.RenderLost as exc:
+        writer.abort()
+        return exc.problem
     except OSError as exc:  # while staging: nothing in the output was touched
         writer.abort()
         return io_problem(exc, "cannot stage the new pages; the output was left unchanged", state)

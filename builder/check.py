@@ -75,7 +75,7 @@ def cmd_check(cfg: Config, args: argparse.Namespace) -> int:
 
 def _file_facts(cfg: Config, scanned) -> list[migration.FileFacts]:
     """Each content file's front-matter syntax and ignored fields (a second, light pass)."""
-    content = cfg.path("content_dir")
+    content = cfg.content
     out = []
     for rel, *_ in scanned:
         src = sources.read(content, rel)
@@ -90,10 +90,12 @@ def _file_facts(cfg: Config, scanned) -> list[migration.FileFacts]:
     return out
 
 
-def explain_target(cfg: Config, given: str) -> tuple[Path, str]:
+def explain_target(cfg: Config, given: str) -> tuple[Path | str, str]:
     """(folder, relative path) of the file `--explain` names: a path from the current folder,
     or one as the report prints it (relative to the content folder, maybe with `:line`)."""
-    content = cfg.path("content_dir")
+    content = cfg.content
+    if isinstance(content, str):  # a content URL: the path as the report prints it
+        return content, re.sub(r":\d+(?::.*)?$", "", given)
     for candidate in (given, re.sub(r":\d+(?::.*)?$", "", given)):
         for path in (Path(candidate), content / candidate):
             if path.is_file():

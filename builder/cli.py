@@ -14,7 +14,8 @@ from .model import Problem
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default="site.toml", help="site settings (default: site.toml)")
-    p.add_argument("--content", help="content folder (overrides site.toml)")
+    p.add_argument("--content", help="content folder, or an fsspec URL such as s3://bucket/archive "
+                   "(overrides site.toml)")
     p.add_argument("--output", help="output folder (overrides site.toml)")
 
 
@@ -95,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         for p in exc.problems:
             print(report.line(p), file=sys.stderr)
+        return report.EXIT_CONFIG
+    if args.command in ("serve", "new") and isinstance(cfg.content, str):
+        print(f"{cfg.content_dir}: error content-remote: `{args.command}` needs a content folder "
+              "on this machine; `build` and `check` read a content URL", file=sys.stderr)
         return report.EXIT_CONFIG
     try:
         if args.command == "build":

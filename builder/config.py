@@ -202,6 +202,29 @@ class Config:
         """A folder setting (`content_dir`, `output_dir`…) resolved against `root`."""
         return (Path(self.root) / getattr(self, name)).resolve()
 
+    @property
+    def content(self) -> Path | str:
+        """Where the articles are: a local folder, or an fsspec URL kept as given
+        (`s3://bucket/archive`: object storage, read by whoever processes the files)."""
+        return self.content_dir if is_url(self.content_dir) else self.path("content_dir")
+
+    @property
+    def content_folder(self) -> Path | None:
+        """The content as a folder of this machine (a `file://` URL's too), or None."""
+        if not is_url(self.content_dir):
+            return self.path("content_dir")
+        if self.content_dir.startswith("file://"):
+            return Path(self.content_dir[len("file://"):]).resolve()
+        return None
+
+
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(value: str) -> bool:
+    """An fsspec URL (`s3://…`, `gs://…`, `file:///…`), not a folder path."""
+    return bool(URL.match(value))
+
 
 _NOT_KEYS = {"root"}
 RESERVED_FOLDERS = ("/pagefind/", "/static/", "/api/", "/__green_archive/")
@@ -299,6 +322,9 @@ def _check(cfg: Config, path: str) -> list[Problem]:
         ZoneInfo(cfg.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         bad("timezone", f"is not a known time zone: {cfg.timezone!r}")
+    for key in ("output_dir", "cache_dir", "taxonomy_dir", "themes_dir", "templates_dir"):
+        if is_url(getattr(cfg, key) or ""):
+            bad(key, "must be a folder on this machine (only `content_dir` may be a URL)")
     if not 0 < cfg.duplicates.threshold <= 1:
         bad("duplicates.threshold", "must be in (0, 1]")
     for name in ("article", "company", "theme", "source"):
@@ -329,5 +355,5 @@ def load(path: Path, **overrides: str | None) -> Config:
     cfg, problems = parse(text, str(path), str(path.resolve().parent))
     if any(p.severity == "error" for p in problems):
         raise ConfigError(problems)
-    given = {k: str(Path(v).resolve()) for k, v in overrides.items() if v}
+    given = {k: v if is_url(v) else str(Path(v).resolve()) for k, v in overrides.items() if v}
     return replace(cfg, **given)

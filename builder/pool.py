@@ -32,12 +32,18 @@ class Executor(Protocol):
     settings and the taxonomy) is the same for every item: an executor sends it to each worker
     once, not with every item. `fn` is a top-level function, so it pickles."""
 
+    render_from: int | None
+    """Runs on other machines: the render stage is spread over them too (render_remote.py)
+    when at least this many pages are to be rendered; None: never (pages render locally)."""
+
     def map(self, fn: Callable[[Any, T], R], items: Sequence[T], context: Any,
             progress: Progress | None = None, label: str = "articles") -> Iterator[R]: ...
 
 
 class Inline:
     """In this process, one item after another (few items, `--jobs 1`, tests)."""
+
+    render_from = None
 
     def map(self, fn, items, context, progress=None, label="articles"):
         for i, item in enumerate(items, 1):
@@ -48,6 +54,8 @@ class Inline:
 
 class Local:
     """A process pool on this machine; in-line when there are too few items to pay for it."""
+
+    render_from = None
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
@@ -81,8 +89,11 @@ class Dask:
     CONNECT_TIMEOUT = "10s"
 
     def __init__(self, address: str, chunk: int = 16, in_flight: int | None = None,
-                 retries: int = 2):
+                 retries: int = 2, render_from: int = RENDER_POOL_MIN):
         self.address, self.chunk, self.in_flight, self.retries = address, chunk, in_flight, retries
+        self.render_from = render_from
+        """Fewer pages than this render on the builder: an edit's few pages are not worth
+        sending the Site to every worker."""
 
     def map(self, fn, items, context, progress=None, label="articles"):
         if not items:
@@ -103,11 +114,12 @@ class Dask:
             # dies, the scheduler computes it again (scattered data would be lost, and every
             # chunk waiting on it cancelled).
             shared = client.submit(_identity, context, pure=False)
-            chunks = iter([items[i:i + self.chunk] for i in range(0, len(items), self.chunk)])
+            # made as they are sent: an item may be made on demand (render_remote._Items)
+            chunks = (items[i:i + self.chunk] for i in range(0, len(items), self.chunk))
             window: deque = deque()
 
             def submit(part):
-                window.append((client.submit(_dask_chunk, fn, shared, part, pure=False,
+                window.append((client.submit(_dask_chunk, fn, shared, part, label, pure=False,
                                              retries=self.retries), part))
 
             for part in islice(chunks, self.in_flight or 4 * threads):
@@ -133,22 +145,26 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _dask_chunk(fn: Callable, context: Any, part: Sequence) -> list:
+def _dask_chunk(fn: Callable, context: Any, part: Sequence, label: str = "articles") -> list:
     """On a Dask worker: `fn` over one chunk; counted on the worker (`dask_processed`)."""
     results = [fn(context, item) for item in part]
     try:
         from distributed import get_worker
 
         worker = get_worker()
-        worker.green_archive_processed = dask_processed(worker) + len(part)
+        counts = getattr(worker, "green_archive_processed", None)
+        if counts is None:
+            counts = worker.green_archive_processed = {}
+        counts[label] = counts.get(label, 0) + len(part)
     except ValueError:  # not on a worker
         pass
     return results
 
 
-def dask_processed(worker) -> int:
-    """Items a Dask worker has processed for green-archive (ask with `client.run`)."""
-    return getattr(worker, "green_archive_processed", 0)
+def dask_processed(worker, label: str = "articles") -> int:
+    """Items (`articles`, `pages`) a Dask worker has processed for green-archive (ask with
+    `client.run`)."""
+    return getattr(worker, "green_archive_processed", {}).get(label, 0)
 
 
 def _lost(item, exc: BaseException, retries: int):

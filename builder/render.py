@@ -12,7 +12,15 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Protocol
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from . import chart, feeds, i18n, images, keys, textutil, urls
@@ -74,18 +82,22 @@ def _catalog_folders(cfg: Config) -> list[Path]:
     return [Path(cfg.root) / "i18n", _theme_dir(cfg) / "i18n"]
 
 
-def load_theme(cfg: Config) -> Theme:
-    """Site templates (`templates_dir`) override the theme's, file by file."""
-    theme_dir = _theme_dir(cfg)
-    folders = [Path(cfg.root) / cfg.templates_dir, theme_dir / "templates"]
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders if f.is_dir()]),
+def _environment(loader: BaseLoader) -> Environment:
+    return Environment(
+        loader=loader,
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def load_theme(cfg: Config) -> Theme:
+    """Site templates (`templates_dir`) override the theme's, file by file."""
+    theme_dir = _theme_dir(cfg)
+    folders = [Path(cfg.root) / cfg.templates_dir, theme_dir / "templates"]
+    env = _environment(ChoiceLoader([FileSystemLoader(str(f)) for f in folders if f.is_dir()]))
     static: dict[str, Path] = {}
     for folder in (Path(cfg.root) / "static", theme_dir / "static"):
         if folder.is_dir():
@@ -97,6 +109,19 @@ def load_theme(cfg: Config) -> Theme:
                  for f in sorted(folder.rglob("*")) if f.is_file()]
     return Theme(env, tuple(sorted(static.items())),
                  keys.files(templates + sorted(static.items())), catalogs)
+
+
+def theme_sources(theme: Theme) -> tuple[dict[str, str], dict, str]:
+    """(template name → source, catalogs, key): what another machine needs to render with
+    `theme` (`theme_from_sources`), without its files."""
+    names = theme.env.list_templates()
+    return ({name: theme.env.loader.get_source(theme.env, name)[0] for name in names},
+            theme.catalogs, theme.key)
+
+
+def theme_from_sources(templates: dict[str, str], catalogs: dict, key: str) -> Theme:
+    """A theme made from `theme_sources`: renders the same bytes, copies no static file."""
+    return Theme(_environment(DictLoader(templates)), (), key, catalogs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +137,8 @@ class Job:
     """In the sitemap: public HTML pages only (not redirects, folded duplicates, previews)."""
     lastmod: str = ""
     """When what the page shows last changed (ISO 8601), for the sitemap; empty: unknown."""
+    shows: tuple[str, ...] = ()
+    """The articles whose bodies the page shows (a worker that renders it is sent them)."""
 
 
 def make(job: Job) -> Page:
@@ -301,14 +328,14 @@ class Renderer:
         return hit
 
     def job(self, url: str, key_parts: tuple, make: Callable[[], Page],
-            listed: bool | None = None, lastmod: str = "") -> Job:
+            listed: bool | None = None, lastmod: str = "", shows: tuple[str, ...] = ()) -> Job:
         """A page, its input key made of `key_parts` (what the page shows of the site; the
         theme, taxonomy and settings are in `self.shared_key`): equal keys, equal bytes.
         `listed`: in the sitemap (default: an HTML page other than the 404)."""
         out = urls.out_path(url)
         if listed is None:
             listed = out.endswith(".html") and url != urls.not_found()
-        return Job(url, out, keys.page(self.shared_key, key_parts), make, listed, lastmod)
+        return Job(url, out, keys.page(self.shared_key, key_parts), make, listed, lastmod, shows)
 
     def lastmod(self, ids) -> str:
         """The newest publication or update date of these articles (ISO 8601)."""
@@ -375,7 +402,7 @@ class Renderer:
                             tuple((i, self.stamp(i)) for i in around)),
                            partial(self.article_page, a),
                            listed=not a.draft and a.id not in site.duplicate_of,
-                           lastmod=self.lastmod((a.id,)))
+                           lastmod=self.lastmod((a.id,)), shows=(a.id,))
         yield from self.home_jobs()
         for kind in KINDS:
             yield self.job(urls.term_index(cfg, kind),
@@ -776,7 +803,7 @@ class Renderer:
                               FEED_ENTRIES))
         return self.job(urls.feed(listing), ("feed", listing, title,
                                              tuple((i, self.stamp(i)) for i in entries)),
-                        partial(self.feed_page, listing, title, entries))
+                        partial(self.feed_page, listing, title, entries), shows=tuple(entries))
 
     def feed_page(self, listing: str, title: str, ids: list[str]) -> Page:
         entries = [self.site.by_id[i] for i in ids]

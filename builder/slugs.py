@@ -39,9 +39,13 @@ class Record:
 
 
 def location(cfg: Config) -> Path | None:
-    """Where the slugs file lives (`slugs_file`, relative to the content folder), or None
-    when URL pinning is off (`slugs_file = ""`)."""
-    return cfg.path("content_dir") / cfg.slugs_file if cfg.slugs_file else None
+    """Where the slugs file lives (`slugs_file`, relative to the content folder; beside
+    site.toml when the content is a URL, which the build never writes to), or None when URL
+    pinning is off (`slugs_file = ""`)."""
+    if not cfg.slugs_file:
+        return None
+    content = cfg.content
+    return (Path(cfg.root).resolve() if isinstance(content, str) else content) / cfg.slugs_file
 
 
 def stamp(cfg: Config) -> list[tuple[str, int, int]]:

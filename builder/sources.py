@@ -3,6 +3,11 @@
 Only files that resolve inside the content folder are read: a symbolic link pointing out of
 it (`ln -s /etc/passwd content/x.md`), a dangling link and a link loop are skipped and
 reported, and linked folders are not followed (a loop or a second copy of the archive).
+
+The content may also be an fsspec URL (`s3://bucket/archive`, `gs://…`, `file:///…`; see
+`Config.content`): `scan` and `read` then go through fsspec, so the machines that read the
+files (a cluster's workers) need only the URL and the credentials fsspec finds in their
+environment, not a shared folder.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ def discover(content: Path, exclude: tuple[Path, ...] = ()) -> list[str]:
     return [rel for rel, _, _ in scan(content, exclude)]
 
 
-def scan(content: Path, exclude: tuple[Path, ...] = (),
+def scan(content: Path | str, exclude: tuple[Path, ...] = (),
          problems: list[Problem] | None = None) -> list[tuple[str, int, int]]:
     """`discover`, with each file's (mtime_ns, size): one directory walk, no extra stat.
     Skipped symbolic links are appended to `problems` (when given)."""
+    if isinstance(content, str):
+        return _scan_url(content, problems)
     content = content.resolve()
     skip = {str(p.resolve()) for p in exclude}
     found: list[tuple[str, int, int]] = []
@@ -107,9 +114,11 @@ def inside(root: Path, path: Path) -> bool:
     return path == root or root in path.parents
 
 
-def read(content: Path, rel: str) -> SourceFile | Problem:
+def read(content: Path | str, rel: str) -> SourceFile | Problem:
     """Read one file; an unreadable or oversized file, or one that resolves outside the
     content folder (a symbolic link), becomes a Problem."""
+    if isinstance(content, str):
+        return _read_url(content, rel)
     path = content / rel
     try:
         real = path.resolve(strict=True)
@@ -128,3 +137,90 @@ def read(content: Path, rel: str) -> SourceFile | Problem:
     except OSError as exc:
         return Problem(rel, None, "error", "file-unreadable", f"cannot read: {exc.strerror}")
     return SourceFile(rel, data, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
+# -- content at an fsspec URL --------------------------------------------------------------------
+
+def _filesystem(url: str):
+    """(fsspec filesystem, root path) of a content URL. Raises OSError when fsspec, or the
+    package of the URL's protocol (s3fs, gcsfs…), is not installed."""
+    try:
+        import fsspec
+    except ImportError:
+        raise OSError(f"content_dir is a URL ({url}): reading it needs fsspec: "
+                      "pip install 'green-archive[cluster]'") from None
+    try:
+        fs, root = fsspec.core.url_to_fs(url)
+    except (ImportError, ValueError) as exc:
+        raise OSError(f"cannot read {url}: {exc}") from None
+    return fs, root.rstrip("/")
+
+
+def exists(url: str) -> bool:
+    """Whether a content URL names a folder (or prefix) that can be listed."""
+    fs, root = _filesystem(url)
+    return bool(fs.isdir(root))
+
+
+def _scan_url(url: str, problems: list[Problem] | None) -> list[tuple[str, int, int]]:
+    """`scan` for a content URL: hidden and `_site` folders skipped as locally; a symbolic
+    link (a `file://` URL) skipped and reported."""
+    fs, root = _filesystem(url)
+    found = []
+    for path, info in sorted(fs.find(root, detail=True).items()):
+        rel = path[len(root):].lstrip("/")
+        parts = rel.split("/")
+        if any(p.startswith(".") for p in parts) or any(p.startswith("_site") for p in parts[:-1]):
+            continue
+        if os.path.splitext(rel)[1].lower() not in EXTENSIONS or info.get("type") != "file":
+            continue
+        if info.get("islink"):
+            if problems is not None:
+                problems.append(Problem(rel, None, "error", "symlink-skipped",
+                                        "symbolic link in a content URL; not read",
+                                        "copy the file into the content folder instead"))
+            continue
+        found.append((rel, _modified_ns(info), int(info.get("size") or 0)))
+    return found
+
+
+def _modified_ns(info: dict) -> int:
+    """When an object last changed, in ns, from whichever field its filesystem reports (the
+    cache compares it with the size to skip unchanged files). Unknown: now, so that the file
+    is read again and its content compared, never wrongly taken as unchanged."""
+    import time
+    from datetime import datetime
+
+    for key in ("mtime", "LastModified", "last_modified", "updated", "modified", "created"):
+        value = info.get(key)
+        if isinstance(value, datetime):
+            return int(value.timestamp() * 1e9)
+        if isinstance(value, int | float) and value > 0:
+            return int(value * 1e9)
+        if isinstance(value, str) and value:
+            try:
+                return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1e9)
+            except ValueError:
+                continue
+    return time.time_ns()
+
+
+def _read_url(url: str, rel: str) -> SourceFile | Problem:
+    """`read` for a content URL."""
+    if rel.startswith("/") or ".." in rel.split("/"):
+        return Problem(rel, None, "error", "file-unreadable", "not a path inside the content URL")
+    try:
+        fs, root = _filesystem(url)
+        path = f"{root}/{rel}"
+        info = fs.info(path)
+        size = int(info.get("size") or 0)
+        if size > MAX_BYTES:
+            return Problem(rel, None, "error", "file-too-large",
+                           f"file is {size // 1024 // 1024} MB, more than "
+                           f"{MAX_BYTES // 1024 // 1024} MB; not read")
+        data = fs.cat_file(path)
+    except FileNotFoundError:
+        return Problem(rel, None, "error", "file-unreadable", f"cannot read: not found in {url}")
+    except OSError as exc:
+        return Problem(rel, None, "error", "file-unreadable", f"cannot read: {exc}"[:300])
+    return SourceFile(rel, data, _modified_ns(info), hashlib.sha256(data).hexdigest())

@@ -81,7 +81,8 @@ def check_output(cfg: Config, force: bool = False) -> Problem | None:
     theme, a folder containing the state. A folder inside the content folder is allowed:
     content discovery never enters the output (nor the state) folder.
     Refused unless `force`: a non-empty folder without the marker file."""
-    output, content = cfg.path("output_dir"), cfg.path("content_dir")
+    output = cfg.path("output_dir")
+    content = cfg.content_folder or Path("/nonexistent/object-storage")  # nothing local to spare
     where = str(output)
 
     def refuse(code: str, message: str, hint: str) -> Problem:
@@ -98,6 +99,9 @@ def check_output(cfg: Config, force: bool = False) -> Problem | None:
                       hint)
     if output == content:
         return refuse("output-refused", "the output folder is the content folder", hint)
+    if content in output.parents and cfg.content != content:  # `file://`: fsspec enters it
+        return refuse("output-refused", "the output folder is inside the content URL's "
+                      "folder", hint)
     if output in content.parents:
         return refuse("output-refused", f"the output folder contains the content folder "
                       f"({content}): building would overwrite the project", hint)

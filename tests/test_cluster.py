@@ -146,3 +146,39 @@ def test_a_chunk_whose_worker_dies_is_redone_and_a_failing_one_reported(tmp_path
     assert all(isinstance(p, Problem) and p.code == "internal" for p in lost), lost
     assert [p.path for p in lost] == ["6", "7"]
     assert "cluster task failed after 1 retries: RuntimeError: item 7" in lost[0].message
+
+
+def _pages_done(dask_worker) -> int:
+    """On a worker: pages it has rendered (render_remote.render_item via pool._dask_chunk)."""
+    from builder import pool
+
+    return pool.dask_processed(dask_worker, "pages")
+
+
+def test_the_workers_render_the_pages_and_read_a_content_url(tmp_path, cluster):
+    """Pages rendered by the workers (the render stage spread) from content the workers read
+    through fsspec (`file://`): the output equals a local build's from the folder."""
+    from dataclasses import replace
+
+    from distributed import Client
+
+    from builder import build, config, pool
+
+    site = _site(tmp_path)
+    local = _build(site, "local", "--jobs", "1")
+    assert local.returncode == 0, local.stderr
+    cfg = config.load(site / "cluster.toml")
+    cfg = replace(cfg, content_dir=(site / "content").as_uri())
+    with Client(cluster.scheduler_address) as client:
+        before = client.run(_pages_done), client.run(_articles_done)
+        result = build.run(cfg, executor=pool.Dask(cluster.scheduler_address, render_from=1))
+        after = client.run(_pages_done), client.run(_articles_done)
+    assert result.ok, result.problems
+    ours, theirs = _tree(site / "public-local"), _tree(site / "public-cluster")
+    assert ours.keys() == theirs.keys()
+    assert [k for k in ours if ours[k] != theirs[k]] == []
+    copies = [k for k in ours if k.startswith(("static/", ".green-archive")) or k == "sitemap.xml"]
+    pages = sum(after[0].values()) - sum(before[0].values())
+    assert pages == len(ours) - len(copies)
+    assert sum(after[1].values()) - sum(before[1].values()) == result.articles + result.skipped
+    assert len([w for w in after[0] if after[0][w] > before[0].get(w, 0)]) == 2  # both worked

@@ -114,7 +114,7 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
         cache.save()
         problems += slugs.save(cfg, records, pinned)
         if search_index and (written.changed or not search_current(output, state)):
-            problems += _index_search(cfg, tax, output, state, site, cache)
+            problems += _index_search(cfg, tax, output, state, site, cache, executor)
             clock("search")
     finally:
         session.release(cache)
@@ -242,10 +242,12 @@ def _render_and_write(renderer: render.Renderer, writer: Writer, state: Path, jo
 
 
 def _index_search(cfg: Config, tax: taxonomy.Taxonomy, output: Path, state: Path, site: Site,
-                  bodies: render.Bodies) -> list[Problem]:
-    """Index the site's articles for search; note what the index holds, so that the next build
-    knows whether it is still current (`state.search_current`)."""
-    problems = search.build_index(site, cfg, tax, output, body=lambda a: bodies.body(a.id))
+                  bodies: render.Bodies, executor: pool.Executor) -> list[Problem]:
+    """Index the site's articles for search (on the cluster's workers when the build has one);
+    note what the index holds, so that the next build knows whether it is still current
+    (`state.search_current`)."""
+    problems = search.build_index(site, cfg, tax, output, body=lambda a: bodies.body(a.id),
+                                  executor=executor)
     pages = search_pages(output)
     bundle = str(output / urls.out_folder(urls.search_bundle()))
     if problems:

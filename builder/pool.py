@@ -11,6 +11,7 @@ import gc
 import multiprocessing as mp
 import os
 import signal
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -37,7 +38,10 @@ class Executor(Protocol):
     when at least this many pages are to be rendered; None: never (pages render locally)."""
 
     def map(self, fn: Callable[[Any, T], R], items: Sequence[T], context: Any,
-            progress: Progress | None = None, label: str = "articles") -> Iterator[R]: ...
+            progress: Progress | None = None, label: str = "articles",
+            chunk: int | None = None) -> Iterator[R]: ...
+    """`chunk`: items sent together (a default of the executor's when None; 1 for big items
+    such as search pieces)."""
 
 
 class Inline:
@@ -45,7 +49,7 @@ class Inline:
 
     render_from = None
 
-    def map(self, fn, items, context, progress=None, label="articles"):
+    def map(self, fn, items, context, progress=None, label="articles", chunk=None):
         for i, item in enumerate(items, 1):
             yield fn(context, item)
             if progress and i % 50 == 0:
@@ -60,11 +64,11 @@ class Local:
     def __init__(self, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
 
-    def map(self, fn, items, context, progress=None, label="articles"):
+    def map(self, fn, items, context, progress=None, label="articles", chunk=None):
         if len(items) < POOL_MIN or self.workers == 1:
             yield from Inline().map(fn, items, context, progress, label)
             return
-        chunk = max(4, min(64, len(items) // (self.workers * 8)))
+        chunk = chunk or max(4, min(64, len(items) // (self.workers * 8)))
         with ProcessPoolExecutor(self.workers, initializer=_set_context,
                                  initargs=(fn, context)) as pool:
             for i, result in enumerate(pool.map(_call, items, chunksize=chunk), 1):
@@ -95,9 +99,10 @@ class Dask:
         """Fewer pages than this render on the builder: an edit's few pages are not worth
         sending the Site to every worker."""
 
-    def map(self, fn, items, context, progress=None, label="articles"):
+    def map(self, fn, items, context, progress=None, label="articles", chunk=None):
         if not items:
             return
+        chunk = chunk or self.chunk
         try:
             from distributed import Client
         except ImportError as exc:
@@ -113,9 +118,11 @@ class Dask:
             # The context as a task's result, not scattered data: if the worker that holds it
             # dies, the scheduler computes it again (scattered data would be lost, and every
             # chunk waiting on it cancelled).
-            shared = client.submit(_identity, context, pure=False)
+            with warnings.catch_warnings():  # the Site for the render stage is big: expected
+                warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+                shared = client.submit(_identity, context, pure=False)
             # made as they are sent: an item may be made on demand (render_remote._Items)
-            chunks = (items[i:i + self.chunk] for i in range(0, len(items), self.chunk))
+            chunks = (items[i:i + chunk] for i in range(0, len(items), chunk))
             window: deque = deque()
 
             def submit(part):

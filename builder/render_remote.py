@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from . import pool, render
 from .config import Config
@@ -39,6 +40,16 @@ class Context:
     theme_key: str
     images: dict[str, str]
     redirects: dict[str, str]
+    shared: dict[int, Any]
+    """Arguments that many calls share (`Shared`), sent once here instead of with each call."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """Stands in a call for an argument sent once in `Context.shared`: every page of a listing
+    gets the listing's whole id list, 1,000 pages × 10,000 ids for the archive's first."""
+
+    key: int
 
 
 class RenderLost(Exception):
@@ -66,11 +77,11 @@ def pages(renderer: render.Renderer, jobs: Sequence[render.Job],
           executor: pool.Executor) -> Iterator[Page]:
     """Every job's page, in order: the portable ones rendered on `executor`'s workers, the
     rest here. Raises RenderLost when a worker could not render a page."""
-    calls = [portable(renderer, job) for job in jobs]
+    calls, shared = _share([portable(renderer, job) for job in jobs])
     remote = [i for i, call in enumerate(calls) if call is not None]
     templates, catalogs, key = render.theme_sources(renderer.theme)
     context = Context(uuid.uuid4().hex, renderer.site, renderer.cfg, renderer.tax, templates,
-                      catalogs, key, renderer.images, renderer.redirects)
+                      catalogs, key, renderer.images, renderer.redirects, shared)
     sent = executor.map(render_item, _Items(renderer, jobs, calls, remote), context,
                         label="pages")
     for job, call in zip(jobs, calls, strict=True):
@@ -82,6 +93,25 @@ def pages(renderer: render.Renderer, jobs: Sequence[render.Job],
             raise RenderLost(Problem(job.out_path, None, "error", "render-failed",
                                      f"{page.message}; the output was left unchanged"))
         yield page
+
+
+def _share(calls: list) -> tuple[list, dict[int, Any]]:
+    """The calls with every list, tuple or dict argument that two or more calls hold (the
+    same object) replaced by a `Shared`, and those arguments by key."""
+    seen: dict[int, int] = {}
+    for call in calls:
+        for arg in call[1] if call else ():
+            if isinstance(arg, list | tuple | dict):
+                seen[id(arg)] = seen.get(id(arg), 0) + 1
+    shared: dict[int, Any] = {}
+
+    def swap(arg):
+        if isinstance(arg, list | tuple | dict) and seen.get(id(arg), 0) > 1:
+            shared.setdefault(id(arg), arg)
+            return Shared(id(arg))
+        return arg
+
+    return [call and (call[0], tuple(map(swap, call[1])), call[2]) for call in calls], shared
 
 
 class _Items(Sequence):
@@ -140,6 +170,7 @@ def render_item(context: Context, item: tuple[str, tuple, dict, dict[str, str]])
     """On a worker: one page (top-level, so it pickles by reference)."""
     renderer, bodies = _renderer(context)
     name, args, kwargs, shown = item
+    args = tuple(context.shared[a.key] if isinstance(a, Shared) else a for a in args)
     bodies.local.bodies = shown
     try:
         return getattr(renderer, name)(*args, **kwargs)

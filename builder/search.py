@@ -251,11 +251,12 @@ def _engine_version(binary: str) -> str:
 
 
 def build_index(site: Site, cfg: Config, tax: Taxonomy, output: Path,
-                body: Callable[[Article], str]) -> list[Problem]:
+                body: Callable[[Article], str], executor=None) -> list[Problem]:
     """Index the site's articles into `output/pagefind`: pieces whose key is unchanged are
     kept, a piece with few changes gets a delta over its base, the others are indexed whole;
     each bundle is verified, and `pieces.json` is replaced only when every piece is in place,
-    so a failure leaves the previous index working (and marked for another try)."""
+    so a failure leaves the previous index working (and marked for another try). With a
+    cluster's `executor` (`pool.Dask`), the pieces are indexed by its workers."""
     root = output / OUT
     binary = pagefind.executable()
     if binary is None:
@@ -291,7 +292,11 @@ def build_index(site: Site, cfg: Config, tax: Taxonomy, output: Path,
             if delta_name and verify_piece(root / delta_name, len(delta.changed)) is not None:
                 todo.append((delta_name, delta.changed, True))
             listed.append(delta.entry(delta_name))
-        _index_pieces(binary, todo, lambda r: body(by_id[r.id]), root, salt)
+        text = lambda r: body(by_id[r.id])  # noqa: E731
+        if todo and executor is not None and executor.render_from is not None:
+            _index_pieces_remote(executor, todo, text, root, salt)
+        else:
+            _index_pieces(binary, todo, text, root, salt)
         _write_json(root / TERMS, terms(site, cfg, tax))
         manifest = {"engine": pagefind.VERSION, "format": FORMAT, "language": LANGUAGE,
                     "pages": len(recs), "pieces": listed}
@@ -346,8 +351,63 @@ def _index_pieces(binary: str, todo: list[tuple[str, list[Record], bool]],
 def _index_piece(binary: str, piece: list[tuple[Record, str]], root: Path, name: str,
                  salt: str = "", delta: bool = False) -> None:
     """Index one piece ((record, text) pairs) into `root/.tmp-name`, verify it, then move it
-    to `root/name`. A whole bundle gets its records (url → key and page id); a delta's pages
-    are marked as such."""
+    to `root/name`."""
+    _put_piece(root, name, piece_files(binary, piece, salt, delta), len(piece))
+
+
+def _put_piece(root: Path, name: str, files: list[tuple[str, bytes]], pages: int) -> None:
+    try:
+        write.put_folder(root, name, files, lambda folder: verify_piece(folder, pages))
+    except write.IncompleteFolder as exc:
+        raise SearchFailed(f"piece {name}: {exc}") from None
+
+
+def _index_pieces_remote(executor, todo: list[tuple[str, list[Record], bool]],
+                         body: Callable[[Record], str], root: Path, salt: str) -> None:
+    """`_index_pieces` on a cluster's workers, one piece a task: each worker runs its own
+    Pagefind (installed with green-archive) and sends the bundle's files back, which are
+    verified and put in place here. A piece's text is read when its task is sent."""
+    items = _PieceItems(todo, body)
+    for (name, piece, _), files in zip(todo, executor.map(
+            _remote_piece, items, salt, label="search pieces", chunk=1), strict=True):
+        if isinstance(files, Problem):
+            raise SearchFailed(f"piece {name}: {files.message}")
+        _put_piece(root, name, files, len(piece))
+
+
+class _PieceItems:
+    """The pieces as the items a cluster is sent: ([(record, text)], delta), made on demand."""
+
+    def __init__(self, todo, body):
+        self.todo, self.body = todo, body
+
+    def __len__(self) -> int:
+        return len(self.todo)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        _, piece, delta = self.todo[i]
+        return [(r, content(r, self.body(r))) for r in piece], delta
+
+
+def _remote_piece(salt: str, item: tuple[list[tuple[Record, str]], bool]) -> list:
+    """On a worker: one piece's bundle files, from this machine's Pagefind (which must be the
+    pinned version: another segments Chinese differently)."""
+    binary = pagefind.executable()
+    if binary is None:
+        raise pagefind.PagefindError("Pagefind is not installed on this worker")
+    found = _engine_version(binary)
+    if found != pagefind.VERSION:
+        raise pagefind.PagefindError(f"this worker has Pagefind {found}, not {pagefind.VERSION}")
+    piece, delta = item
+    return piece_files(binary, piece, salt, delta)
+
+
+def piece_files(binary: str, piece: list[tuple[Record, str]], salt: str = "",
+                delta: bool = False) -> list[tuple[str, bytes]]:
+    """One piece's bundle: (relative path, bytes) of every file, sorted. A whole bundle gets
+    its records (url → key and page id); a delta's pages are marked as such."""
     with pagefind.Service(binary) as service:
         index = service.new_index({"force_language": LANGUAGE})
         for r, text in piece:
@@ -366,10 +426,7 @@ def _index_piece(binary: str, piece: list[tuple[Record, str]], root: Path, name:
                  if rel.startswith("fragment/") and rel.endswith(".pf_fragment")}
         files.append((RECORDS, _json({r.url: [record_key(r, salt), pages[r.url]]
                                       for r, _ in piece})))
-    try:
-        write.put_folder(root, name, files, lambda folder: verify_piece(folder, len(piece)))
-    except write.IncompleteFolder as exc:
-        raise SearchFailed(f"piece {name}: {exc}") from None
+    return files
 
 
 def _fragment_url(data: bytes) -> str:

@@ -155,9 +155,17 @@ def _pages_done(dask_worker) -> int:
     return pool.dask_processed(dask_worker, "pages")
 
 
+def _pieces_done(dask_worker) -> int:
+    """On a worker: search pieces it has indexed with its own Pagefind."""
+    from builder import pool
+
+    return pool.dask_processed(dask_worker, "search pieces")
+
+
 def test_the_workers_render_the_pages_and_read_a_content_url(tmp_path, cluster):
-    """Pages rendered by the workers (the render stage spread) from content the workers read
-    through fsspec (`file://`): the output equals a local build's from the folder."""
+    """Every stage but writing on the workers, search on: articles read through fsspec
+    (`file://`), pages rendered, search pieces indexed; the output equals a local build's
+    from the folder."""
     from dataclasses import replace
 
     from distributed import Client
@@ -165,19 +173,24 @@ def test_the_workers_render_the_pages_and_read_a_content_url(tmp_path, cluster):
     from builder import build, config, pool
 
     site = _site(tmp_path)
-    local = _build(site, "local", "--jobs", "1")
-    assert local.returncode == 0, local.stderr
+    local = build.run(replace(config.load(site / "local.toml"), search=True), jobs=1)
+    assert local.ok, local.problems
     cfg = config.load(site / "cluster.toml")
-    cfg = replace(cfg, content_dir=(site / "content").as_uri())
+    cfg = replace(cfg, content_dir=(site / "content").as_uri(), search=True)
     with Client(cluster.scheduler_address) as client:
         before = client.run(_pages_done), client.run(_articles_done)
+        pieces = client.run(_pieces_done)
         result = build.run(cfg, executor=pool.Dask(cluster.scheduler_address, render_from=1))
         after = client.run(_pages_done), client.run(_articles_done)
-    assert result.ok, result.problems
+        pieces = sum(client.run(_pieces_done).values()) - sum(pieces.values())
+    assert result.ok and not [p for p in result.problems if "search" in p.code], result.problems
+    assert pieces >= 1
     ours, theirs = _tree(site / "public-local"), _tree(site / "public-cluster")
     assert ours.keys() == theirs.keys()
     assert [k for k in ours if ours[k] != theirs[k]] == []
-    copies = [k for k in ours if k.startswith(("static/", ".green-archive")) or k == "sitemap.xml"]
+    assert any(k.startswith("pagefind/p-") for k in ours)
+    copies = [k for k in ours if k.startswith(("static/", ".green-archive", "pagefind/"))
+              or k == "sitemap.xml"]
     pages = sum(after[0].values()) - sum(before[0].values())
     assert pages == len(ours) - len(copies)
     assert sum(after[1].values()) - sum(before[1].values()) == result.articles + result.skipped

@@ -44,9 +44,9 @@ def test_a_custom_executor_is_all_the_build_needs(tmp_path):
         def __init__(self):
             self.items = []
 
-        def map(self, fn, items, context, progress=None, label="articles"):
+        def map(self, fn, items, context, progress=None, label="articles", chunk=None):
             self.items += list(items)
-            return super().map(fn, items, context, progress, label)
+            return super().map(fn, items, context, progress, label, chunk)
 
     files = {f"a{i}.md": f"---\ntitle: 第{i}篇\ndate: 2024-01-0{i}\n---\n正文。" for i in range(1, 4)}
     executor = Recording()

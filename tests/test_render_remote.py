@@ -22,12 +22,17 @@ class Pickled(pool.Inline):
 
     def __init__(self, render_from: int = 1, lose: str = ""):
         self.render_from, self.lose, self.sent = render_from, lose, {}
+        self.longest = 0
+        """The longest list or tuple argument of a page call sent (not shared)."""
 
-    def map(self, fn, items, context, progress=None, label="articles"):
+    def map(self, fn, items, context, progress=None, label="articles", chunk=None):
         context = pickle.loads(pickle.dumps(context))
         for start in range(0, len(items), 7):
             for item in pickle.loads(pickle.dumps(items[start:start + 7])):
                 self.sent[label] = self.sent.get(label, 0) + 1
+                if label == "pages":
+                    self.longest = max([self.longest] + [len(a) for a in item[1]
+                                                         if isinstance(a, list | tuple)])
                 result = fn(context, item)
                 if self.lose and isinstance(result, Page) and result.out_path == self.lose:
                     result = Problem(self.lose, None, "error", "internal", "worker lost")
@@ -67,6 +72,23 @@ def test_pages_rendered_from_what_was_sent_equal_local_pages(tmp_path):
     copies = [k for k in ours if k.startswith(("static/", ".green-archive")) or k == "sitemap.xml"]
     assert remote.sent["pages"] == len(ours) - len(copies)
     assert remote.sent["articles"] == here.articles + here.skipped
+    # a listing's id list went once (Context.shared), not with each of its pages
+    assert here.articles > 300 and remote.longest <= 20
+
+
+def test_search_pieces_indexed_by_workers_equal_local_ones(tmp_path):
+    """With a cluster, each search piece is indexed by a worker's own Pagefind from the texts
+    it was sent; the bundles (and so the whole output) equal a local build's."""
+    cfg = replace(_corpus_site(tmp_path), search=True)
+    here = build.run(replace(cfg, output_dir="out-local"), jobs=1)
+    remote = Pickled()
+    there = build.run(replace(cfg, output_dir="out-remote"), executor=remote)
+    assert here.ok and there.ok and not [p for p in there.problems if "search" in p.code]
+    ours, theirs = _tree(tmp_path / "out-local"), _tree(tmp_path / "out-remote")
+    assert any(k.startswith("pagefind/p-") for k in ours)
+    assert ours.keys() == theirs.keys()
+    assert [k for k in ours if ours[k] != theirs[k]] == []
+    assert remote.sent["search pieces"] >= 1
 
 
 def test_few_pages_render_on_the_builder(tmp_path):

@@ -8,8 +8,11 @@ Writes N articles with /work/shared/bench/make_corpus.py (format `raw`), starts 
 scheduler and `--workers` single-threaded workers on 127.0.0.1 (a `LocalCluster` of worker
 processes), then times cold builds (search off, state moved aside first), interleaved:
 
-  local     `build --jobs W` (the process pool, W = --workers)
-  cluster   `build --cluster tcp://127.0.0.1:PORT`
+  local        `build --jobs W` (the process pool, W = --workers)
+  cluster      `build --cluster tcp://127.0.0.1:PORT` (the workers parse, clean and tag the
+               articles, and render the pages)
+  cluster+url  the same, the content given as a `file://` URL (the workers read it through
+               fsspec, as they would read object storage)
 
 For each: wall time; the builder's CPU (the child and the pool workers it waited for); the Dask
 workers' CPU during the build (asked from each worker); and the per-article overhead of the
@@ -83,7 +86,7 @@ def main() -> int:
         subprocess.run([sys.executable, str(MAKE), str(args.n), str(site / "content"), "raw"],
                        check=True, capture_output=True)
     (site / "trash").mkdir(exist_ok=True)
-    for name in ("local", "cluster"):
+    for name in ("local", "cluster", "cluster-url"):
         (site / f"{name}.toml").write_text(
             f'title = "cluster bench"\nbase_url = "http://127.0.0.1:8000/"\n'
             f'content_dir = "content"\noutput_dir = "public-{name}"\ncache_dir = "state-{name}"\n'
@@ -100,7 +103,13 @@ def main() -> int:
             wall, cpu = build(site, "cluster", ["--cluster", cluster.scheduler_address])
             after = sum(client.run(_worker_cpu).values())
             rows.append(("cluster", wall, cpu, after - before))
-    identical = same_tree(site / "public-local", site / "public-cluster")
+            before = sum(client.run(_worker_cpu).values())
+            wall, cpu = build(site, "cluster-url", ["--cluster", cluster.scheduler_address,
+                                                    "--content", (site / "content").as_uri()])
+            after = sum(client.run(_worker_cpu).values())
+            rows.append(("cluster+url", wall, cpu, after - before))
+    identical = same_tree(site / "public-local", site / "public-cluster") and \
+        same_tree(site / "public-local", site / "public-cluster-url")
     shutil.rmtree(site / "trash", ignore_errors=True)
     local = min(r[1] for r in rows if r[0] == "local")
     remote = min(r[1] for r in rows if r[0] == "cluster")
@@ -108,11 +117,13 @@ def main() -> int:
     lines = [f"# cluster vs local pool — {stamp:%Y-%m-%d %H:%M} UTC", "",
              f"N = {args.n}, {args.workers} workers (local: --jobs {args.workers}; cluster: "
              f"LocalCluster of {args.workers} single-threaded worker processes on 127.0.0.1), "
-             f"{os.cpu_count()} CPUs, cold builds, search off.", "",
+             f"{os.cpu_count()} CPUs, cold builds, search off; load average at the end "
+             f"{os.getloadavg()[0]:.1f} (other work on this machine inflates every row).", "",
              "| build | wall s | builder CPU s | Dask workers' CPU s |", "|---|---|---|---|"]
     lines += [f"| {n} | {w:.1f} | {c:.1f} | {d:.1f} |" for n, w, c, d in rows]
     lines += ["", f"Cluster overhead per article: {(remote - local) / args.n * 1000:.2f} ms wall "
-              f"({remote / local:.2f}× the local pool's wall time); outputs byte-identical: "
+              f"({remote / local:.2f}× the local pool's wall time); outputs (all three) "
+              f"byte-identical: "
               f"{identical}."]
     text = "\n".join(lines) + "\n"
     print(text)

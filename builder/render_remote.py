@@ -13,6 +13,7 @@ locally. The output is byte-identical to a local render's (`tests/test_cluster.p
 
 from __future__ import annotations
 
+import gc
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -153,16 +154,24 @@ _LOCK = threading.Lock()
 
 
 def _renderer(context: Context) -> tuple[render.Renderer, _ShippedBodies]:
+    """This build's Renderer on this worker, made on its first page. The Site it holds is
+    frozen out of the garbage collector's sight (as the forked local workers' is): a full
+    collection would otherwise walk its millions of objects again and again while pages are
+    rendered, which made rendering on a cluster three times slower at 10,000 articles."""
     with _LOCK:
         hit = _RENDERER.get(context.token)
         if hit is None:
-            _RENDERER.clear()  # an earlier build's
+            if _RENDERER:  # an earlier build's: let it go
+                _RENDERER.clear()
+                gc.unfreeze()
+                gc.collect()
             theme = render.theme_from_sources(context.templates, context.catalogs,
                                               context.theme_key)
             bodies = _ShippedBodies()
             hit = _RENDERER[context.token] = (render.Renderer(
                 context.site, context.cfg, context.tax, theme, bodies=bodies,
                 images=context.images, redirects=context.redirects), bodies)
+            gc.freeze()
         return hit
 
 

@@ -1,22 +1,23 @@
 #!/usr/bin/env python3
-"""The per-article stage on a Dask cluster against the local process pool, same archive.
+"""A build on a Dask cluster against the local process pool, same archive.
 
     python3 tests/bench/bench_cluster.py 10000            # N synthetic articles
-    python3 tests/bench/bench_cluster.py 1000 --workers 2
+    python3 tests/bench/bench_cluster.py 1000 --workers 2 --search
 
 Writes N articles with /work/shared/bench/make_corpus.py (format `raw`), starts a Dask
 scheduler and `--workers` single-threaded workers on 127.0.0.1 (a `LocalCluster` of worker
-processes), then times cold builds (search off, state moved aside first), interleaved:
+processes), then times cold builds (search off unless --search; state moved aside first),
+interleaved:
 
   local        `build --jobs W` (the process pool, W = --workers)
   cluster      `build --cluster tcp://127.0.0.1:PORT` (the workers parse, clean and tag the
-               articles, and render the pages)
+               articles, render the pages and, with --search, index the search pieces)
   cluster+url  the same, the content given as a `file://` URL (the workers read it through
                fsspec, as they would read object storage)
 
 For each: wall time; the builder's CPU (the child and the pool workers it waited for); the Dask
 workers' CPU during the build (asked from each worker); and the per-article overhead of the
-cluster, (cluster wall - local wall) / N. It also checks that both outputs are byte-identical.
+cluster, (cluster wall - local wall) / N. It also checks that the outputs are byte-identical.
 Results: tests/bench/out/cluster-<stamp>.md.
 """
 
@@ -38,7 +39,9 @@ MAKE = Path("/work/shared/bench/make_corpus.py")
 
 
 def _worker_cpu() -> float:
-    return time.process_time()
+    """A worker's CPU, with the children it has waited for (Pagefind, when it indexes search)."""
+    t = os.times()
+    return time.process_time() + t.children_user + t.children_system
 
 
 def build(site: Path, name: str, extra: list[str]) -> tuple[float, float]:
@@ -76,6 +79,8 @@ def main() -> int:
     ap.add_argument("n", type=int, nargs="?", default=10000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--search", action="store_true",
+                    help="search on (the workers then index the search pieces too)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/green-archive-bench/cluster"))
     args = ap.parse_args()
     from distributed import Client, LocalCluster
@@ -91,7 +96,8 @@ def main() -> int:
             f'title = "cluster bench"\nbase_url = "http://127.0.0.1:8000/"\n'
             f'content_dir = "content"\noutput_dir = "public-{name}"\ncache_dir = "state-{name}"\n'
             f'taxonomy_dir = "{REPO / "content" / "taxonomy"}"\n'
-            f'themes_dir = "{REPO / "themes"}"\nsearch = false\nper_page = 10\n')
+            f'themes_dir = "{REPO / "themes"}"\nsearch = {str(args.search).lower()}\n'
+            f'per_page = 10\n')
     rows = []
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                       host="127.0.0.1", dashboard_address=None) as cluster, \
@@ -117,7 +123,8 @@ def main() -> int:
     lines = [f"# cluster vs local pool — {stamp:%Y-%m-%d %H:%M} UTC", "",
              f"N = {args.n}, {args.workers} workers (local: --jobs {args.workers}; cluster: "
              f"LocalCluster of {args.workers} single-threaded worker processes on 127.0.0.1), "
-             f"{os.cpu_count()} CPUs, cold builds, search off; load average at the end "
+             f"{os.cpu_count()} CPUs, cold builds, search {'on' if args.search else 'off'}; "
+             f"load average at the end "
              f"{os.getloadavg()[0]:.1f} (other work on this machine inflates every row).", "",
              "| build | wall s | builder CPU s | Dask workers' CPU s |", "|---|---|---|---|"]
     lines += [f"| {n} | {w:.1f} | {c:.1f} | {d:.1f} |" for n, w, c, d in rows]

@@ -159,6 +159,7 @@ class Renderer:
                                                      / "themes" / "default" / "i18n"])
         self._stamps: dict[str, str] = {}
         self._years: dict[str, dict] = {}
+        self._year_of: dict[str, int | str] = {}
         """A listing's base URL → its articles per year (for every page of the listing)."""
         self._urls: dict[str, str] = {}
         self._cards: dict[str, dict] = {}
@@ -620,10 +621,18 @@ class Renderer:
                     yield from self.listing(urls.in_language(base, code),
                                             self.t("in_language", title=title, name=name), g,
                                             **sub, language=code, parent=base)
+        first = tuple(sorted(extra.items()))
+        # later pages show neither the topic's head nor the title-only items: their keys leave
+        # them out, so a change there re-renders page 1 only
+        later = tuple((k, True) if k == "term" else (k, v) for k, v in first
+                      if k != "titles_only")
+        years = self.year_counts(base, ids)
         for n in range(1, total + 1):
             chunk = ids[(n - 1) * per: n * per]
-            parts = ("list", base, title, tuple(sorted(extra.items())), n, total, len(ids),
-                     tuple((i, self.stamp(i)) for i in chunk))
+            shown = dict.fromkeys(self.year_of(i) for i in chunk)  # each year's head: its total
+            parts = ("list", base, title, first if n == 1 else later, n, total, len(ids),
+                     tuple((i, self.stamp(i)) for i in chunk),
+                     tuple((y, years[y]) for y in shown))
             if n == 1 and "term" in extra and ids:
                 parts += (self.stamp(ids[0]),)
             yield self.job(urls.page(base, n), parts,
@@ -685,10 +694,18 @@ class Renderer:
         if hit is None:
             hit = {}
             for i in ids:
-                a = self.site.by_id[i]
-                y = "" if a.undated else a.date.astimezone(self.cfg.tz).year
+                y = self.year_of(i)
                 hit[y] = hit.get(y, 0) + 1
             self._years[base] = hit
+        return hit
+
+    def year_of(self, article_id: str) -> int | str:
+        """The year an article is listed under (in the site's time zone; undated: "")."""
+        hit = self._year_of.get(article_id)
+        if hit is None:
+            a = self.site.by_id[article_id]
+            hit = self._year_of[article_id] = "" if a.undated else \
+                a.date.astimezone(self.cfg.tz).year
         return hit
 
     @staticmethod

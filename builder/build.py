@@ -92,10 +92,11 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
             clock("images")
         renderer = render.Renderer(site, cfg, tax, session.theme(cfg), bodies=cache,
                                    images=image_map, image_files=image_files,
-                                   redirects=redirects)
+                                   redirects=redirects, entries=render.EntryMemo(state))
         written = _render_and_write(renderer, Writer(output, state), state, jobs, cache.close, clock)
         if isinstance(written, Problem):
             return BuildResult.failure([*problems, written], clock.marks, output)
+        renderer.entries.save()
         cache.save()
         problems += slugs.save(cfg, records, pinned)
         if search_index and (written.changed or not search_current(output, state)):
@@ -192,6 +193,10 @@ def _render_and_write(renderer: render.Renderer, writer: Writer, state: Path, jo
     output = writer.output
     try:
         stale = [job for job in renderer.jobs() if not writer.current(job.out_path, job.key)]
+        for job in stale:  # what keeps a memo for the next build is made here, not in a worker
+            if job.inline:
+                writer.add(render.make(job), job.key)
+        stale = [job for job in stale if not job.inline]
         for job, page in zip(stale, pool.forked_map(render.make, stale, jobs, before_fork),
                              strict=True):
             writer.add(page, job.key)

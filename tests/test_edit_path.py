@@ -14,7 +14,7 @@ import pytest
 from conftest import make_site
 
 from builder import config
-from builder.build import run
+from builder.build import run, state_dir
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
 COMPANIES = ("宁德时代", "国家电网", "联想集团", "华为", "西门子")
@@ -102,3 +102,19 @@ def test_an_edit_that_empties_a_term_equals_a_clean_build(tmp_path):
         any("schneider" in p.name for p in (tmp_path / "public/companies").iterdir())
     write(tmp_path, "solo.md", "---\ntitle: 施耐德电气独家\ndate: 2022-02-02\n---\n<p>一家公司今天发布了新产品。</p>\n")
     assert_as_clean(site, tmp_path, "term emptied")
+
+
+def test_api_entries_are_serialised_once_and_reused(site, tmp_path, monkeypatch):
+    from builder import render
+
+    made = []
+    real = render.Renderer.api_entry
+    monkeypatch.setattr(render.Renderer, "api_entry",
+                        lambda self, a, empty: made.append(a.id) or real(self, a, empty))
+    write(tmp_path, "a05.md", article(5, body="<p>补充一句：储能电站并网。</p>"))
+    assert_as_clean(site, tmp_path, "one entry")
+    assert made.count("a05.md") == 2 and len(made) == 40 + 1  # the edit's, then the clean build's
+    memo = state_dir(config.load(site)) / render.EntryMemo.FILE
+    memo.write_bytes(b"damaged")  # a damaged memo is only time lost
+    write(tmp_path, "a06.md", article(6, body="<p>补充一句。</p>"))
+    assert_as_clean(site, tmp_path, "damaged memo")

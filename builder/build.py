@@ -82,7 +82,9 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
         pinned, slug_problems = slugs.load(cfg)
         selected, held, changes = publishing.select(
             slugs.apply(loaded.articles, pinned, cfg), cfg, now)
-        site, index_problems = index.index(selected, cfg, tax, now)
+        related = index.RelatedMemo(state, keys.code_version())
+        site, index_problems = index.index(selected, cfg, tax, now, related)
+        related.save()
         records, redirects = slugs.update(site, cfg, pinned, {rel for rel, _, _ in found})
         problems = [*scan_problems, *tax_problems, *loaded.problems, *slug_problems, *held,
                     *index_problems, *_empty_terms(site, cfg)]

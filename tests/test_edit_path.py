@@ -118,3 +118,63 @@ def test_api_entries_are_serialised_once_and_reused(site, tmp_path, monkeypatch)
     memo.write_bytes(b"damaged")  # a damaged memo is only time lost
     write(tmp_path, "a06.md", article(6, body="<p>补充一句。</p>"))
     assert_as_clean(site, tmp_path, "damaged memo")
+
+
+def test_related_lists_from_the_memo_equal_computed_ones(cfg, tax, tmp_path):
+    """Random edits (terms, dates, articles added and removed): the related lists a memo
+    gives equal those computed from scratch, step after step."""
+    import random
+    from datetime import timedelta
+
+    from conftest import source
+
+    from builder import index
+    from builder.model import KINDS, Tag, Term
+    from builder.process import process
+
+    template = process(source("t.md", "---\ntitle: 模板\ndate: 2022-01-01\n---\n正文足够长。" * 3),
+                       cfg, tax).article
+    rng = random.Random(18)
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+
+    def make(n: int):
+        tags = tuple(Tag(kind, f"{kind}-{k}", 1.0, ()) for kind in KINDS
+                     for k in rng.sample(range(6), rng.randint(0, 3)))
+        return replace(template, id=f"a{n:03d}.md", date=start + timedelta(days=rng.randint(0, 60)),
+                       tags=tags)
+
+    def related(articles, memo):
+        ordered = tuple(sorted(articles.values(), key=lambda a: (-a.date.timestamp(), a.id)))
+        terms = {kind: {} for kind in KINDS}
+        for kind in KINDS:
+            for slug in sorted({s for a in ordered for s in a.terms(kind)}):
+                terms[kind][slug] = Term(kind, slug, slug, slug,
+                                         tuple(a.id for a in ordered if slug in a.terms(kind)))
+        return index._related(ordered, terms, memo)
+
+    articles = {a.id: a for a in map(make, range(300))}
+    memo = index.RelatedMemo(tmp_path, "code")
+    assert related(articles, memo) == related(articles, None) and memo.computed == 300
+    memo.save()
+    for step in range(40):
+        for _ in range(rng.randint(1, 3)):
+            what = rng.random()
+            victim = rng.choice(sorted(articles))
+            if what < 0.3:
+                articles[victim] = replace(make(0), id=victim, date=articles[victim].date)
+            elif what < 0.45:
+                articles[victim] = replace(articles[victim], date=start + timedelta(
+                    days=rng.randint(0, 60), hours=rng.randint(0, 5)))
+            elif what < 0.6:  # a nudge: the same place in every list, another distance
+                articles[victim] = replace(articles[victim], date=articles[victim].date +
+                                           timedelta(seconds=rng.choice((-1, 1))))
+            elif what < 0.8:
+                del articles[victim]
+            else:
+                new = make(300 + step)
+                articles[new.id] = new
+        memo = index.RelatedMemo(tmp_path, "code")
+        assert related(articles, memo) == related(articles, None), step
+        assert memo.computed < len(articles)
+        memo.save()
+    assert index.RelatedMemo(tmp_path, "other code").load() is None

@@ -94,11 +94,13 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
             clock("images")
         renderer = render.Renderer(site, cfg, tax, session.theme(cfg), bodies=cache,
                                    images=image_map, image_files=image_files,
-                                   redirects=redirects, entries=render.EntryMemo(state))
+                                   redirects=redirects, entries=render.EntryMemo(state),
+                                   listings=render.ListingMemo(state))
         written = _render_and_write(renderer, Writer(output, state), state, jobs, cache.close, clock)
         if isinstance(written, Problem):
             return BuildResult.failure([*problems, written], clock.marks, output)
         renderer.entries.save()
+        renderer.listings.save()
         cache.save()
         problems += slugs.save(cfg, records, pinned)
         if search_index and (written.changed or not search_current(output, state)):

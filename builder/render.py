@@ -143,35 +143,37 @@ class OwnBodies:
         return self.site.by_id[article_id].html
 
 
-class EntryMemo:
-    """`api/articles.json`'s entries kept between builds in the state folder: each article's
-    entry is serialised once and reused while its key (a hash of what the entry shows, as a
-    page key) is the same; only the entries of this build are kept. Pure memoisation: a lost
-    or damaged file costs time, never correctness."""
+class Memo:
+    """Values kept between builds in the state folder, each under a name and the key it was
+    made from (a hash of its inputs, made as page keys are, so the code and settings are in
+    it); a value is reused while its key is the same, and only this build's values are kept.
+    Pure memoisation: a lost or damaged file costs time, never correctness."""
 
-    FILE = "api-entries.pickle"
+    FILE = "memo.pickle"
 
     def __init__(self, folder: Path | None = None):
         self.path = folder / self.FILE if folder is not None else None
-        self._old: dict[str, tuple[str, str]] | None = None
-        self.new: dict[str, tuple[str, str]] = {}
+        self._old: dict | None = None
+        self.new: dict = {}
         self.made = 0
-        """Entries serialised by this build (not found in the memo)."""
+        """Values made by this build (not found in the memo)."""
 
-    def get(self, article_id: str, key: str) -> str | None:
+    def get(self, name, key: str):
         if self._old is None:
             self._old = self._load()
-        hit = self._old.get(article_id)
+        hit = self._old.get(name)
         if hit is not None and hit[0] == key:
-            self.new[article_id] = hit
+            self.new[name] = hit
             return hit[1]
         return None
 
-    def put(self, article_id: str, key: str, text: str) -> None:
-        self.new[article_id] = (key, text)
+    def put(self, name, key: str, value):
+        """Keep `value` under `name` and `key`; returns it."""
+        self.new[name] = (key, value)
         self.made += 1
+        return value
 
-    def _load(self) -> dict[str, tuple[str, str]]:
+    def _load(self) -> dict:
         if self.path is None:
             return {}
         try:
@@ -182,7 +184,7 @@ class EntryMemo:
         return data if isinstance(data, dict) else {}
 
     def save(self) -> None:
-        """Keep this build's entries, when it made any (or dropped some)."""
+        """Keep this build's values, when it made any (or dropped some)."""
         if self.path is None or self._old is None or \
                 (not self.made and len(self.new) == len(self._old)):
             return
@@ -193,16 +195,32 @@ class EntryMemo:
             os.replace(tmp, self.path)
 
 
+class EntryMemo(Memo):
+    """`api/articles.json`'s entries, each serialised once."""
+
+    FILE = "api-entries.pickle"
+
+
+class ListingMemo(Memo):
+    """Each listing's page keys and each topic's head, made once while the articles it
+    lists are the same."""
+
+    FILE = "listings.pickle"
+
+
 class Renderer:
     """Turns the Site into pages. Holds only read-only inputs; `jobs()` is a generator."""
 
     def __init__(self, site: Site, cfg: Config, tax: Taxonomy, theme: Theme,
                  bodies: Bodies | None = None, images: dict[str, str] | None = None,
                  image_files: dict[str, Path] | None = None,
-                 redirects: dict[str, str] | None = None, entries: EntryMemo | None = None):
+                 redirects: dict[str, str] | None = None, entries: EntryMemo | None = None,
+                 listings: ListingMemo | None = None):
         self.site, self.cfg, self.tax, self.theme = site, cfg, tax, theme
         self.entries = entries or EntryMemo()
         """`api/articles.json`'s entries from the last build (`EntryMemo`)."""
+        self.listings = listings or ListingMemo()
+        """Listings' page keys and topic heads from the last build (`ListingMemo`)."""
         self.redirects = redirects or {}
         """Old URL → id of the article it now redirects to (`slugs.update`)."""
         self.bodies = bodies or OwnBodies(site)
@@ -220,6 +238,7 @@ class Renderer:
         self._years: dict[str, dict] = {}
         self._year_of: dict[str, int | str] = {}
         self._shown: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._short: dict[str, str] = {}
         """A listing's base URL → its articles per year (for every page of the listing)."""
         self._urls: dict[str, str] = {}
         self._cards: dict[str, dict] = {}
@@ -371,6 +390,17 @@ class Renderer:
                                *(t for shown in self.shown_terms(article_id) for t in shown)))
             self._stamps[article_id] = hit
         return hit
+
+    def short(self, article_id: str) -> str:
+        """The article's stamp, hashed short (keys of pages that show many articles)."""
+        hit = self._short.get(article_id)
+        if hit is None:
+            hit = self._short[article_id] = keys.short(self.stamp(article_id))
+        return hit
+
+    def of_ids(self, *parts, ids) -> str:
+        """A key of `parts` and of what the pages show of the articles `ids`."""
+        return keys.page(self.shared_key, (*parts, tuple(map(self.short, ids))))
 
     def job(self, url: str, key_parts: tuple, make: Callable[[], Page],
             listed: bool | None = None, lastmod: str = "", inline: bool = False) -> Job:
@@ -620,8 +650,12 @@ class Renderer:
         name = self.term_name(kind, slug)
         listing = urls.term(cfg, kind, slug)
         entry = self.tax.entry(kind, slug)
-        context = ("term", kind, slug, entry.describe(self.lang) if entry else "",
-                   self._coverage_key(ids), self._related_terms(kind, slug, ids))
+        made = self.of_ids("term-head", kind, slug, ids=ids)
+        head = self.listings.get(("term-head", kind, slug), made)
+        if head is None:
+            head = self.listings.put(("term-head", kind, slug), made, (
+                self._coverage_key(ids), self._related_terms(kind, slug, ids)))
+        context = ("term", kind, slug, entry.describe(self.lang) if entry else "", *head)
         # no feed for a term whose articles are all undated: it would stay empty
         dated = bool(ids) and not self.site.by_id[ids[0]].undated  # undated come last
         yield from self.listing(listing, name, ids, subtitle=self.other_name(kind, slug),
@@ -690,6 +724,22 @@ class Renderer:
                                             self.t("in_language", title=title, name=name), g,
                                             **sub, language=code, parent=base)
         first = tuple(sorted(extra.items()))
+        # every page's key is made from the listing's articles and `first`: while they are
+        # the same, the keys are the last build's
+        whole = self.of_ids("listing", base, title, first, per, ids=ids)
+        made = self.listings.get(("listing", base), whole)
+        if made is None:
+            made = self.listings.put(("listing", base), whole, [
+                (job.url, job.key, job.lastmod)
+                for job in self._listing_jobs(base, title, ids, total, extra, first)])
+        for n, (url, key, lastmod) in enumerate(made, 1):
+            out = urls.out_path(url)
+            yield Job(url, out, key, partial(self.listing_page, base, title, ids, n, total, extra),
+                      out.endswith(".html") and url != urls.not_found(), lastmod)
+
+    def _listing_jobs(self, base: str, title: str, ids: list[str], total: int, extra: dict,
+                      first: tuple) -> Iterator[Job]:
+        per = self.cfg.per_page
         # later pages show neither the topic's head nor the title-only items: their keys leave
         # them out, so a change there re-renders page 1 only
         later = tuple((k, True) if k == "term" else (k, v) for k, v in first

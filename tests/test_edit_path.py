@@ -178,3 +178,22 @@ def test_related_lists_from_the_memo_equal_computed_ones(cfg, tax, tmp_path):
         assert memo.computed < len(articles)
         memo.save()
     assert index.RelatedMemo(tmp_path, "other code").load() is None
+
+
+def test_listing_keys_are_made_once_and_reused(site, tmp_path, monkeypatch):
+    from builder import render
+
+    made = []
+    real = render.Renderer._listing_jobs
+    monkeypatch.setattr(render.Renderer, "_listing_jobs",
+                        lambda self, base, *a: made.append(base) or real(self, base, *a))
+    run(config.load(site), now=NOW)  # a no-change build: nothing at all
+    assert made == []
+    write(tmp_path, "a05.md", article(5, body="<p>补充一句：储能电站并网。</p>"))
+    result = run(config.load(site), now=NOW)
+    assert result.ok and made and len(made) < 20  # the listings that show a05 only
+    assert "/archive/2023/" in made and "/archive/2021/" not in made  # a05 is from 2023
+    memo = state_dir(config.load(site)) / render.ListingMemo.FILE
+    memo.write_bytes(b"damaged")  # a damaged memo is only time lost
+    write(tmp_path, "a06.md", article(6, body="<p>补充一句。</p>"))
+    assert_as_clean(site, tmp_path, "damaged memo")

@@ -96,7 +96,9 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
         pinned, slug_problems = slugs.load(cfg)
         selected, held, changes = publishing.select(
             slugs.apply(loaded.articles, pinned, cfg), cfg, now)
-        site, index_problems = index.index(selected, cfg, tax, now)
+        related = index.RelatedMemo(state, keys.code_version())
+        site, index_problems = index.index(selected, cfg, tax, now, related)
+        related.save()
         records, redirects = slugs.update(site, cfg, pinned, {rel for rel, _, _ in found})
         problems = [*scan_problems, *tax_problems, *loaded.problems, *slug_problems, *held,
                     *index_problems, *_empty_terms(site, cfg)]
@@ -106,11 +108,14 @@ def _stages(cfg: Config, session: Session, executor: pool.Executor, clock: Clock
             clock("images")
         renderer = render.Renderer(site, cfg, tax, session.theme(cfg), bodies=cache,
                                    images=image_map, image_files=image_files,
-                                   redirects=redirects)
+                                   redirects=redirects, entries=render.EntryMemo(state),
+                                   listings=render.ListingMemo(state))
         written = _render_and_write(renderer, Writer(output, state), state, jobs, cache.close,
                                     clock, executor)
         if isinstance(written, Problem):
             return BuildResult.failure([*problems, written], clock.marks, output)
+        renderer.entries.save()
+        renderer.listings.save()
         cache.save()
         problems += slugs.save(cfg, records, pinned)
         if search_index and (written.changed or not search_current(output, state)):
@@ -215,6 +220,10 @@ def _render_and_write(renderer: render.Renderer, writer: Writer, state: Path, jo
     output = writer.output
     try:
         stale = [job for job in renderer.jobs() if not writer.current(job.out_path, job.key)]
+        for job in stale:  # what keeps a memo for the next build is made here, not in a worker
+            if job.inline:
+                writer.add(render.make(job), job.key)
+        stale = [job for job in stale if not job.inline]
         if executor.render_from is not None and len(stale) >= executor.render_from:
             rendered = render_remote.pages(renderer, stale, executor)
         else:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import os
+import pickle
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 from . import textutil, urls
 from .config import Config
@@ -18,8 +22,11 @@ NEIGHBOUR_WINDOW = 12
 
 
 def index(articles: list[Article], cfg: Config, tax: Taxonomy,
-          now: datetime | None = None) -> tuple[Site, list[Problem]]:
-    """Build the whole-site model. Deterministic: the same articles give the same Site."""
+          now: datetime | None = None, memo: RelatedMemo | None = None
+          ) -> tuple[Site, list[Problem]]:
+    """Build the whole-site model. Deterministic: the same articles give the same Site.
+    `memo`: the related lists of the last build, to compute again only those an edit can
+    change (the result is the same without it)."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     problems: list[Problem] = []
     ordered, slug_problems = _unique_slugs(ordered, cfg)
@@ -48,7 +55,7 @@ def index(articles: list[Article], cfg: Config, tax: Taxonomy,
         months=months,
         duplicates=duplicates,
         duplicate_of=duplicate_of,
-        related=_related(canonical, terms),
+        related=_related(canonical, terms, memo),
         neighbours=_neighbours(canonical),
         undated=tuple(a.id for a in canonical if a.undated),
         languages=_by_language(canonical, cfg.language),
@@ -191,17 +198,118 @@ def _unique_slugs(ordered: list[Article], cfg: Config) -> tuple[list[Article], l
     return [out[a.id] for a in ordered], problems
 
 
-def _related(articles: tuple[Article, ...], terms: dict[str, dict[str, Term]]
-             ) -> dict[str, tuple[str, ...]]:
-    """Articles sharing companies (weight 2) and themes (weight 1), nearest in time first.
-    Only neighbours in each term's date-ordered list are looked at, so the cost stays linear."""
-    stamp = {a.id: a.date.timestamp() for a in articles}
-    where: dict[tuple[str, str], dict[str, int]] = {
-        (kind, slug): {i: n for n, i in enumerate(term.article_ids)}
-        for kind in KINDS for slug, term in terms[kind].items()}
-    related: dict[str, tuple[str, ...]] = {}
-    weight = {"company": 2.0, "theme": 1.0}
+class RelatedMemo:
+    """The related lists of the last build and what they were computed from (each term's
+    article list, each article's date), kept in the state folder: an article's list depends
+    only on its terms' lists around it and the dates of the articles there, so a build
+    computes again only the lists whose neighbourhood changed. Pure memoisation, under `key`
+    (the builder's code): a missing, damaged or foreign file only costs time."""
+
+    FILE = "related.pickle"
+
+    def __init__(self, folder: Path | None, key: str):
+        self.path = folder / self.FILE if folder is not None else None
+        self.key = key
+        self.computed = 0
+        """Related lists computed by this build (not taken from the memo)."""
+        self._new: dict | None = None
+
+    def load(self) -> dict | None:
+        if self.path is None:
+            return None
+        try:
+            with open(self.path, "rb") as f:
+                data = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != self.key or \
+                data.get("version") != (RELATED, NEIGHBOUR_WINDOW, tuple(WEIGHT.items())):
+            return None
+        return data
+
+    def keep(self, stamp: dict, lists: dict, related: dict) -> None:
+        self._new = {"key": self.key, "version": (RELATED, NEIGHBOUR_WINDOW, tuple(WEIGHT.items())),
+                     "stamp": stamp, "lists": lists, "related": related}
+
+    def save(self) -> None:
+        if self.path is None or self._new is None or not self.computed:
+            return
+        tmp = self.path.with_suffix(".tmp")
+        with contextlib.suppress(OSError):
+            with open(tmp, "wb") as f:
+                pickle.dump(self._new, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+
+
+WEIGHT = {"company": 2.0, "theme": 1.0}
+
+
+class _Positions:
+    """Where an article is in each term's list, indexed on first use (an edit asks about a
+    few lists, a cold build about all of them)."""
+
+    def __init__(self, lists: dict[tuple[str, str], tuple[str, ...]]):
+        self.lists = lists
+        self._at: dict[tuple[str, str], dict[str, int]] = {}
+
+    def __call__(self, key: tuple[str, str], article_id: str) -> int | None:
+        at = self._at.get(key)
+        if at is None:
+            at = self._at[key] = {i: n for n, i in enumerate(self.lists[key])}
+        return at.get(article_id)
+
+
+def _unchanged(articles: tuple[Article, ...], stamp: dict[str, float],
+               lists: dict[tuple[str, str], tuple[str, ...]], position: _Positions,
+               old: dict | None) -> set[str]:
+    """The articles whose related list is the last build's (`old`, from `RelatedMemo`): none
+    of their terms' lists changed within NEIGHBOUR_WINDOW of them, and no article within that
+    window (themselves included) changed its date."""
+    if old is None:
+        return set()
+    w = NEIGHBOUR_WINDOW
+    old_stamp, old_lists, old_related = old["stamp"], old["lists"], old["related"]
+    dirty: set[str] = set()
+    for key in lists.keys() | old_lists.keys():
+        new, was = lists.get(key, ()), old_lists.get(key, ())
+        if new == was:
+            continue
+        p, q = 0, 0  # the common head and tail: only what lies between (± the window) moved
+        limit = min(len(new), len(was))
+        while p < limit and new[p] == was[p]:
+            p += 1
+        while q < limit - p and new[-1 - q] == was[-1 - q]:
+            q += 1
+        dirty.update(new[max(0, p - w): len(new) - q + w])
+        dirty.update(was[max(0, p - w): len(was) - q + w])
     for a in articles:
+        if old_stamp.get(a.id) != stamp[a.id]:  # a new date: every list it is a neighbour in
+            dirty.add(a.id)
+            for kind in KINDS:
+                for slug in a.terms(kind):
+                    here = position((kind, slug), a.id) if (kind, slug) in lists else None
+                    if here is not None:
+                        ids = lists[(kind, slug)]
+                        dirty.update(ids[max(0, here - w): here + w + 1])
+    return {a.id for a in articles if a.id not in dirty and a.id in old_related}
+
+
+def _related(articles: tuple[Article, ...], terms: dict[str, dict[str, Term]],
+             memo: RelatedMemo | None = None) -> dict[str, tuple[str, ...]]:
+    """Articles sharing companies (weight 2) and themes (weight 1), nearest in time first.
+    Only neighbours in each term's date-ordered list are looked at, so the cost stays linear;
+    with a `memo`, only the lists whose neighbourhood changed are computed again."""
+    stamp = {a.id: a.date.timestamp() for a in articles}
+    lists = {(kind, slug): term.article_ids for kind in KINDS for slug, term in terms[kind].items()}
+    old = memo.load() if memo is not None else None
+    position = _Positions(lists)
+    keep = _unchanged(articles, stamp, lists, position, old)
+    related: dict[str, tuple[str, ...]] = {}
+    weight = WEIGHT
+    for a in articles:
+        if a.id in keep:
+            related[a.id] = old["related"][a.id]
+            continue
         scores: dict[str, float] = defaultdict(float)
         for kind in KINDS:
             w = weight[kind]
@@ -209,7 +317,7 @@ def _related(articles: tuple[Article, ...], terms: dict[str, dict[str, Term]]
                 term = terms[kind].get(slug)
                 if term is None:
                     continue
-                here = where[(kind, slug)][a.id]
+                here = position((kind, slug), a.id)
                 for other in term.article_ids[max(0, here - NEIGHBOUR_WINDOW): here + NEIGHBOUR_WINDOW + 1]:
                     scores[other] += w
         scores.pop(a.id, None)
@@ -217,6 +325,9 @@ def _related(articles: tuple[Article, ...], terms: dict[str, dict[str, Term]]
         ranked = heapq.nsmallest(RELATED, scores.items(),
                                  key=lambda kv: (-kv[1], abs(stamp[kv[0]] - here), kv[0]))
         related[a.id] = tuple(o for o, _ in ranked)
+    if memo is not None:
+        memo.computed = len(articles) - len(keep)
+        memo.keep(stamp, lists, related)
     return related
 
 

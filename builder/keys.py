@@ -113,6 +113,11 @@ def page(shared: str, parts: tuple) -> str:
     return _digest(shared, parts)
 
 
+def short(text: str) -> str:
+    """A short hash of `text` (an article's stamp, in keys of pages that show many)."""
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
 def output_folder(output: Path) -> str:
     """The state folder's name for an output path: readable, and unique per absolute path."""
     digest = hashlib.blake2b(str(output).encode(), digest_size=8).hexdigest()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
+import pickle
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -139,6 +143,9 @@ class Job:
     """When what the page shows last changed (ISO 8601), for the sitemap; empty: unknown."""
     shows: tuple[str, ...] = ()
     """The articles whose bodies the page shows (a worker that renders it is sent them)."""
+    inline: bool = False
+    """Rendered by the building process itself, never in a forked worker (it keeps what it
+    computes for the next build: `EntryMemo`)."""
 
 
 def make(job: Job) -> Page:
@@ -163,14 +170,84 @@ class OwnBodies:
         return self.site.by_id[article_id].html
 
 
+class Memo:
+    """Values kept between builds in the state folder, each under a name and the key it was
+    made from (a hash of its inputs, made as page keys are, so the code and settings are in
+    it); a value is reused while its key is the same, and only this build's values are kept.
+    Pure memoisation: a lost or damaged file costs time, never correctness."""
+
+    FILE = "memo.pickle"
+
+    def __init__(self, folder: Path | None = None):
+        self.path = folder / self.FILE if folder is not None else None
+        self._old: dict | None = None
+        self.new: dict = {}
+        self.made = 0
+        """Values made by this build (not found in the memo)."""
+
+    def get(self, name, key: str):
+        if self._old is None:
+            self._old = self._load()
+        hit = self._old.get(name)
+        if hit is not None and hit[0] == key:
+            self.new[name] = hit
+            return hit[1]
+        return None
+
+    def put(self, name, key: str, value):
+        """Keep `value` under `name` and `key`; returns it."""
+        self.new[name] = (key, value)
+        self.made += 1
+        return value
+
+    def _load(self) -> dict:
+        if self.path is None:
+            return {}
+        try:
+            with open(self.path, "rb") as f:
+                data = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def save(self) -> None:
+        """Keep this build's values, when it made any (or dropped some)."""
+        if self.path is None or self._old is None or \
+                (not self.made and len(self.new) == len(self._old)):
+            return
+        tmp = self.path.with_suffix(".tmp")
+        with contextlib.suppress(OSError):
+            with open(tmp, "wb") as f:
+                pickle.dump(self.new, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+
+
+class EntryMemo(Memo):
+    """`api/articles.json`'s entries, each serialised once."""
+
+    FILE = "api-entries.pickle"
+
+
+class ListingMemo(Memo):
+    """Each listing's page keys and each topic's head, made once while the articles it
+    lists are the same."""
+
+    FILE = "listings.pickle"
+
+
 class Renderer:
     """Turns the Site into pages. Holds only read-only inputs; `jobs()` is a generator."""
 
     def __init__(self, site: Site, cfg: Config, tax: Taxonomy, theme: Theme,
                  bodies: Bodies | None = None, images: dict[str, str] | None = None,
                  image_files: dict[str, Path] | None = None,
-                 redirects: dict[str, str] | None = None):
+                 redirects: dict[str, str] | None = None, entries: EntryMemo | None = None,
+                 listings: ListingMemo | None = None):
         self.site, self.cfg, self.tax, self.theme = site, cfg, tax, theme
+        self.entries = entries or EntryMemo()
+        """`api/articles.json`'s entries from the last build (`EntryMemo`)."""
+        self.listings = listings or ListingMemo()
+        """Listings' page keys and topic heads from the last build (`ListingMemo`)."""
         self.redirects = redirects or {}
         """Old URL → id of the article it now redirects to (`slugs.update`)."""
         self.bodies = bodies or OwnBodies(site)
@@ -186,6 +263,9 @@ class Renderer:
                                                      / "themes" / "default" / "i18n"])
         self._stamps: dict[str, str] = {}
         self._years: dict[str, dict] = {}
+        self._year_of: dict[str, int | str] = {}
+        self._shown: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._short: dict[str, str] = {}
         """A listing's base URL → its articles per year (for every page of the listing)."""
         self._urls: dict[str, str] = {}
         self._cards: dict[str, dict] = {}
@@ -277,7 +357,18 @@ class Renderer:
         language = a.language or self.lang
         return [{"name": self.term_name(kind, s, language),
                  "url": self.href(urls.term(self.cfg, kind, s)), "slug": s}
-                for s in a.terms(kind) if s in self.site.terms[kind]]
+                for s in self.shown_terms(a.id)[KINDS.index(kind)]]
+
+    def shown_terms(self, article_id: str) -> tuple[tuple[str, ...], ...]:
+        """An article's terms that have a page, per kind in KINDS' order (cached: stamps,
+        chips and topic heads all ask)."""
+        hit = self._shown.get(article_id)
+        if hit is None:
+            tags, terms = self.site.by_id[article_id].tags, self.site.terms
+            hit = self._shown[article_id] = tuple(
+                tuple(t.term for t in tags if t.kind == kind and t.term in terms[kind])
+                for kind in KINDS)
+        return hit
 
     def source_of(self, a: Article) -> dict | None:
         if not a.source:
@@ -323,19 +414,32 @@ class Renderer:
         if hit is None:
             a = self.site.by_id[article_id]
             hit = "\x1f".join((a.digest or a.id, a.slug, a.language, a.permalink, a.draft,
-                               *(t for k in KINDS for t in a.terms(k) if t in self.site.terms[k])))
+                               *(t for shown in self.shown_terms(article_id) for t in shown)))
             self._stamps[article_id] = hit
         return hit
 
+    def short(self, article_id: str) -> str:
+        """The article's stamp, hashed short (keys of pages that show many articles)."""
+        hit = self._short.get(article_id)
+        if hit is None:
+            hit = self._short[article_id] = keys.short(self.stamp(article_id))
+        return hit
+
+    def of_ids(self, *parts, ids) -> str:
+        """A key of `parts` and of what the pages show of the articles `ids`."""
+        return keys.page(self.shared_key, (*parts, tuple(map(self.short, ids))))
+
     def job(self, url: str, key_parts: tuple, make: Callable[[], Page],
-            listed: bool | None = None, lastmod: str = "", shows: tuple[str, ...] = ()) -> Job:
+            listed: bool | None = None, lastmod: str = "", shows: tuple[str, ...] = (),
+            inline: bool = False) -> Job:
         """A page, its input key made of `key_parts` (what the page shows of the site; the
         theme, taxonomy and settings are in `self.shared_key`): equal keys, equal bytes.
         `listed`: in the sitemap (default: an HTML page other than the 404)."""
         out = urls.out_path(url)
         if listed is None:
             listed = out.endswith(".html") and url != urls.not_found()
-        return Job(url, out, keys.page(self.shared_key, key_parts), make, listed, lastmod, shows)
+        return Job(url, out, keys.page(self.shared_key, key_parts), make, listed, lastmod, shows,
+                   inline)
 
     def lastmod(self, ids) -> str:
         """The newest publication or update date of these articles (ISO 8601)."""
@@ -440,7 +544,7 @@ class Renderer:
         yield self.feed(urls.home(), cfg.title, [a.id for a in site.articles])
         yield self.job(urls.api_articles(), ("api", tuple(
             (i, self.stamp(i), site.duplicate_of.get(i), i in empty) for i in sorted(site.by_id))),
-            self.api_export)
+            self.api_export, inline=True)
         yield self.job(urls.robots(), ("robots",), self.robots)
         for url, path in sorted(self.image_files.items()):  # archived images
             yield self.job(url, ("image", url, path.name), partial(
@@ -506,7 +610,8 @@ class Renderer:
         about = [{"@type": "Organization" if kind == "company" else "Thing",
                   "name": self.term_name(kind, slug),
                   "url": urls.absolute(self.cfg, urls.term(self.cfg, kind, slug))}
-                 for kind in KINDS for slug in a.terms(kind) if slug in self.site.terms[kind]]
+                 for kind, shown in zip(KINDS, self.shown_terms(a.id), strict=True)
+                 for slug in shown]
         data: dict = {
             "@context": "https://schema.org", "@type": "NewsArticle",
             "headline": a.title if len(a.title) <= 110 else a.title[:109] + "…",
@@ -574,8 +679,12 @@ class Renderer:
         name = self.term_name(kind, slug)
         listing = urls.term(cfg, kind, slug)
         entry = self.tax.entry(kind, slug)
-        context = ("term", kind, slug, entry.describe(self.lang) if entry else "",
-                   self._coverage_key(ids), self._related_terms(kind, slug, ids))
+        made = self.of_ids("term-head", kind, slug, ids=ids)
+        head = self.listings.get(("term-head", kind, slug), made)
+        if head is None:
+            head = self.listings.put(("term-head", kind, slug), made, (
+                self._coverage_key(ids), self._related_terms(kind, slug, ids)))
+        context = ("term", kind, slug, entry.describe(self.lang) if entry else "", *head)
         # no feed for a term whose articles are all undated: it would stay empty
         dated = bool(ids) and not self.site.by_id[ids[0]].undated  # undated come last
         yield from self.listing(listing, name, ids, subtitle=self.other_name(kind, slug),
@@ -592,18 +701,14 @@ class Renderer:
 
     def _related_terms(self, kind: str, slug: str, ids: list[str]) -> tuple:
         """The companies and themes most often filed with this term: ((kind, slug, n), …)."""
-        counts: dict[tuple[str, str], int] = {}
-        for i in ids:
-            a = self.site.by_id[i]
-            for k in KINDS:
-                for s in a.terms(k):
-                    if (k, s) != (kind, slug) and s in self.site.terms[k]:
-                        counts[(k, s)] = counts.get((k, s), 0) + 1
+        shown = self.shown_terms
         out = []
-        for k in KINDS:
-            ranked = sorted(((n, s) for (kk, s), n in counts.items() if kk == k),
-                            key=lambda ns: (-ns[0], ns[1]))
-            out += [(k, s, n) for n, s in ranked[:RELATED_TERMS]]
+        for n, k in enumerate(KINDS):
+            counts = Counter(chain.from_iterable(shown(i)[n] for i in ids))
+            if k == kind:
+                counts.pop(slug, None)
+            ranked = sorted(((c, s) for s, c in counts.items()), key=lambda cs: (-cs[0], cs[1]))
+            out += [(k, s, c) for c, s in ranked[:RELATED_TERMS]]
         return tuple(out)
 
     def term_head(self, context: tuple, ids: list[str], name: str) -> dict:
@@ -647,10 +752,34 @@ class Renderer:
                     yield from self.listing(urls.in_language(base, code),
                                             self.t("in_language", title=title, name=name), g,
                                             **sub, language=code, parent=base)
+        first = tuple(sorted(extra.items()))
+        # every page's key is made from the listing's articles and `first`: while they are
+        # the same, the keys are the last build's
+        whole = self.of_ids("listing", base, title, first, per, ids=ids)
+        made = self.listings.get(("listing", base), whole)
+        if made is None:
+            made = self.listings.put(("listing", base), whole, [
+                (job.url, job.key, job.lastmod)
+                for job in self._listing_jobs(base, title, ids, total, extra, first)])
+        for n, (url, key, lastmod) in enumerate(made, 1):
+            out = urls.out_path(url)
+            yield Job(url, out, key, partial(self.listing_page, base, title, ids, n, total, extra),
+                      out.endswith(".html") and url != urls.not_found(), lastmod)
+
+    def _listing_jobs(self, base: str, title: str, ids: list[str], total: int, extra: dict,
+                      first: tuple) -> Iterator[Job]:
+        per = self.cfg.per_page
+        # later pages show neither the topic's head nor the title-only items: their keys leave
+        # them out, so a change there re-renders page 1 only
+        later = tuple((k, True) if k == "term" else (k, v) for k, v in first
+                      if k != "titles_only")
+        years = self.year_counts(base, ids)
         for n in range(1, total + 1):
             chunk = ids[(n - 1) * per: n * per]
-            parts = ("list", base, title, tuple(sorted(extra.items())), n, total, len(ids),
-                     tuple((i, self.stamp(i)) for i in chunk))
+            shown = dict.fromkeys(self.year_of(i) for i in chunk)  # each year's head: its total
+            parts = ("list", base, title, first if n == 1 else later, n, total, len(ids),
+                     tuple((i, self.stamp(i)) for i in chunk),
+                     tuple((y, years[y]) for y in shown))
             if n == 1 and "term" in extra and ids:
                 parts += (self.stamp(ids[0]),)
             yield self.job(urls.page(base, n), parts,
@@ -712,10 +841,18 @@ class Renderer:
         if hit is None:
             hit = {}
             for i in ids:
-                a = self.site.by_id[i]
-                y = "" if a.undated else a.date.astimezone(self.cfg.tz).year
+                y = self.year_of(i)
                 hit[y] = hit.get(y, 0) + 1
             self._years[base] = hit
+        return hit
+
+    def year_of(self, article_id: str) -> int | str:
+        """The year an article is listed under (in the site's time zone; undated: "")."""
+        hit = self._year_of.get(article_id)
+        if hit is None:
+            a = self.site.by_id[article_id]
+            hit = self._year_of[article_id] = "" if a.undated else \
+                a.date.astimezone(self.cfg.tz).year
         return hit
 
     @staticmethod
@@ -815,40 +952,52 @@ class Renderer:
         return Page(url, urls.out_path(url), body)
 
     def api_export(self) -> Page:
-        """`/api/articles.json`: one entry per built article (duplicates included, marked)."""
-        items = []
+        """`/api/articles.json`: one entry per built article (duplicates included, marked),
+        each serialised as `json.dumps` of the whole would (sorted keys, compact), and taken
+        from the last build's (`self.entries`) when its key is the same."""
         empty = set(self.site.empty)
-        for a in sorted(self.site.by_id.values(), key=lambda a: a.id):
-            items.append({
-                "source_path": a.id,
-                # an empty article has no page of its own: its URL is the original's
-                "url": a.source_url if a.id in empty else urls.absolute(self.cfg, self.url_of(a)),
-                "empty": a.id in empty,
-                "title": a.title,
-                "date": None if a.undated else a.date.isoformat(),
-                "date_evidence": a.date_evidence,
-                "undated": a.undated,
-                "updated": a.updated.isoformat() if a.updated else None,
-                "excerpt": a.excerpt,
-                "preview": a.draft or None,
-                "source": a.source,
-                "source_url": a.source_url,
-                "authors": list(a.authors),
-                "language": a.language,
-                "companies": [{"slug": s, "name": self.term_name("company", s)}
-                              for s in a.terms("company")],
-                "themes": [{"slug": s, "name": self.term_name("theme", s)}
-                           for s in a.terms("theme")],
-                "tags": [{"kind": t.kind, "slug": t.term, "score": t.score,
-                          "evidence": list(t.evidence)} for t in a.tags],
-                "duplicate_of": self.site.duplicate_of.get(a.id),
-                "reading_minutes": a.reading_minutes,
-                "chars": a.chars,
-            })
-        body = json.dumps({"articles": items, "count": len(items)}, ensure_ascii=False,
-                          separators=(",", ":"), sort_keys=True)
+        parts = []
+        for i in sorted(self.site.by_id):
+            key = keys.page(self.shared_key, ("api-entry", i, self.stamp(i),
+                                              self.site.duplicate_of.get(i), i in empty))
+            text = self.entries.get(i, key)
+            if text is None:
+                text = json.dumps(self.api_entry(self.site.by_id[i], empty), ensure_ascii=False,
+                                  separators=(",", ":"), sort_keys=True)
+                self.entries.put(i, key, text)
+            parts.append(text)
+        body = f'{{"articles":[{",".join(parts)}],"count":{len(parts)}}}'
         return Page(urls.api_articles(), urls.out_path(urls.api_articles()),
                     body.encode() + b"\n")
+
+    def api_entry(self, a: Article, empty: set[str]) -> dict:
+        """What `/api/articles.json` says of one article."""
+        return {
+            "source_path": a.id,
+            # an empty article has no page of its own: its URL is the original's
+            "url": a.source_url if a.id in empty else urls.absolute(self.cfg, self.url_of(a)),
+            "empty": a.id in empty,
+            "title": a.title,
+            "date": None if a.undated else a.date.isoformat(),
+            "date_evidence": a.date_evidence,
+            "undated": a.undated,
+            "updated": a.updated.isoformat() if a.updated else None,
+            "excerpt": a.excerpt,
+            "preview": a.draft or None,
+            "source": a.source,
+            "source_url": a.source_url,
+            "authors": list(a.authors),
+            "language": a.language,
+            "companies": [{"slug": s, "name": self.term_name("company", s)}
+                          for s in a.terms("company")],
+            "themes": [{"slug": s, "name": self.term_name("theme", s)}
+                       for s in a.terms("theme")],
+            "tags": [{"kind": t.kind, "slug": t.term, "score": t.score,
+                      "evidence": list(t.evidence)} for t in a.tags],
+            "duplicate_of": self.site.duplicate_of.get(a.id),
+            "reading_minutes": a.reading_minutes,
+            "chars": a.chars,
+        }
 
 
 def _image_key(url: str) -> str:

@@ -100,19 +100,24 @@ def records(site: Site, cfg: Config, tax: Taxonomy) -> list[Record]:
     an article with no body text has no page and is not searched."""
     out = []
     empty = set(site.empty)
+    named: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+    """(kind, slug) → (its name, every name and alias): once per term, not per article."""
+    for kind in KINDS:
+        for slug in site.terms[kind]:
+            entry = tax.entry(kind, slug)
+            named[(kind, slug)] = (entry.name(cfg.language), tuple(
+                n for n in (entry.zh, entry.en, *entry.aliases) if n)) if entry else (slug, ())
     for a in sorted(site.by_id.values(), key=lambda a: a.id):
         if a.id in empty:
             continue
         names: dict[str, None] = {}
         filed: dict[str, list[str]] = {k: [] for k in KINDS}
-        for kind in KINDS:
-            for slug in a.terms(kind):
-                if slug not in site.terms[kind]:
-                    continue
-                entry = tax.entry(kind, slug)
-                filed[kind].append(entry.name(cfg.language) if entry else slug)
-                if entry:
-                    names.update(dict.fromkeys(n for n in (entry.zh, entry.en, *entry.aliases) if n))
+        for kind in KINDS:  # companies' names first, as the terms' pages list them
+            for t in a.tags:
+                hit = named.get((kind, t.term)) if t.kind == kind else None
+                if hit is not None:
+                    filed[kind].append(hit[0])
+                    names.update(dict.fromkeys(hit[1]))
         local = a.date.astimezone(cfg.tz)
         out.append(Record(a.id, a.digest or a.id, urls.href(cfg, urls.article(cfg, a)), a.title,
                           local.date().isoformat(), short_language(a.language, cfg.language),

@@ -31,10 +31,16 @@ def article_at(cfg: Config, date: datetime, slug: str, undated: bool = False) ->
     """The URL an article with this date and slug would have. An undated article's has
     `undated` for the year and no month or day: `/articles/undated/{slug}/`."""
     if undated:
-        return _undated_pattern(cfg.urls.article).format(slug=quote(slug, safe="-_.~"))
+        return _undated_pattern(cfg.urls.article).format(slug=_quote_slug(slug))
     local = date.astimezone(cfg.tz)
     return cfg.urls.article.format(year=local.year, month=f"{local.month:02d}",
-                                   day=f"{local.day:02d}", slug=quote(slug, safe="-_.~"))
+                                   day=f"{local.day:02d}", slug=_quote_slug(slug))
+
+
+@lru_cache(maxsize=1 << 16)
+def _quote_slug(slug: str) -> str:
+    """A slug as a URL path segment (every article's URL is asked for several times a build)."""
+    return quote(slug, safe="-_.~")
 
 
 @lru_cache(maxsize=16)

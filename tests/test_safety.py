@@ -331,7 +331,8 @@ def test_write_failures_name_the_file_and_do_not_claim_the_output_unchanged(tmp_
     real_replace, calls = os.replace, []
 
     def full_disk(src, dst, *a, **k):
-        calls.append(dst)
+        if not str(dst).endswith(".pickle"):  # the commit's, not the state's memos
+            calls.append(dst)
         if len(calls) == 4:
             raise OSError(28, "No space left on device", str(dst))
         return real_replace(src, dst, *a, **k)

@@ -26,6 +26,10 @@ from .config import Config
 from .model import Page, Problem, Site
 from .taxonomy import Taxonomy
 
+PAGE_CHUNK = 64
+"""Pages sent in one task: a page is cheap to render, so fewer, larger tasks (64 rather than
+16 pages cut the render stage by 10–30% on a 2-core machine)."""
+
 
 @dataclass(frozen=True)
 class Context:
@@ -84,7 +88,7 @@ def pages(renderer: render.Renderer, jobs: Sequence[render.Job],
     context = Context(uuid.uuid4().hex, renderer.site, renderer.cfg, renderer.tax, templates,
                       catalogs, key, renderer.images, renderer.redirects, shared)
     sent = executor.map(render_item, _Items(renderer, jobs, calls, remote), context,
-                        label="pages")
+                        label="pages", chunk=PAGE_CHUNK)
     for job, call in zip(jobs, calls, strict=True):
         if call is None:
             yield job.make()

@@ -57,6 +57,17 @@ def cluster():
         yield local
 
 
+@pytest.fixture(scope="module")
+def threaded_cluster():
+    """Two workers of two threads each (`dask worker`'s default on this machine): chunks run
+    side by side in one worker, sharing its Renderer."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=2, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as local:
+        yield local
+
+
 def test_cluster_build_is_byte_identical_to_a_local_build(tmp_path, cluster):
     import json
 
@@ -162,10 +173,11 @@ def _pieces_done(dask_worker) -> int:
     return pool.dask_processed(dask_worker, "search pieces")
 
 
-def test_the_workers_render_the_pages_and_read_a_content_url(tmp_path, cluster):
-    """Every stage but writing on the workers, search on: articles read through fsspec
-    (`file://`), pages rendered, search pieces indexed; the output equals a local build's
-    from the folder."""
+def test_the_workers_render_the_pages_and_read_a_content_url(tmp_path, threaded_cluster):
+    """Every stage but writing on the workers (two threads each), search on: articles read
+    through fsspec (`file://`), pages rendered, search pieces indexed; the output equals a
+    local build's from the folder."""
+    cluster = threaded_cluster
     from dataclasses import replace
 
     from distributed import Client

@@ -117,6 +117,12 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path):
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (site / "public-cluster" / "index.html").exists()
+    # the same scheduler named in site.toml instead of on the command line
+    with (site / "cluster.toml").open("a", encoding="utf-8") as f:
+        f.write('cluster = "tcp://127.0.0.1:9"\n')
+    done = _build(site, "cluster")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
 
 
 def _die_on(marker_dir: str, item: int) -> int:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import heapq
-import os
-import pickle
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from . import textutil, urls
+from . import state, textutil, urls
 from .config import Config
 from .duplicates import find_duplicates
 from .model import KINDS, Article, Problem, Site, Term
@@ -215,30 +212,24 @@ class RelatedMemo:
         self._new: dict | None = None
 
     def load(self) -> dict | None:
-        if self.path is None:
-            return None
-        try:
-            with open(self.path, "rb") as f:
-                data = pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
-            return None
-        if not isinstance(data, dict) or data.get("key") != self.key or \
-                data.get("version") != (RELATED, NEIGHBOUR_WINDOW, tuple(WEIGHT.items())):
+        data = state.read_memo(self.path)
+        if data is None or data.get("key") != self.key or data.get("version") != _version():
             return None
         return data
 
     def keep(self, stamp: dict, lists: dict, related: dict) -> None:
-        self._new = {"key": self.key, "version": (RELATED, NEIGHBOUR_WINDOW, tuple(WEIGHT.items())),
+        self._new = {"key": self.key, "version": _version(),
                      "stamp": stamp, "lists": lists, "related": related}
 
     def save(self) -> None:
         if self.path is None or self._new is None or not self.computed:
             return
-        tmp = self.path.with_suffix(".tmp")
-        with contextlib.suppress(OSError):
-            with open(tmp, "wb") as f:
-                pickle.dump(self._new, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+        state.write_memo(self.path, self._new)
+
+
+def _version() -> tuple:
+    """What related lists are made with besides the code: a memo made otherwise is not used."""
+    return RELATED, NEIGHBOUR_WINDOW, tuple(WEIGHT.items())
 
 
 WEIGHT = {"company": 2.0, "theme": 1.0}

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +24,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import chart, feeds, i18n, images, keys, textutil, urls
+from . import chart, feeds, i18n, images, keys, state, textutil, urls
 from .config import Config
 from .index import primary
 from .model import KINDS, Article, Page, Site
@@ -201,25 +198,14 @@ class Memo:
         return value
 
     def _load(self) -> dict:
-        if self.path is None:
-            return {}
-        try:
-            with open(self.path, "rb") as f:
-                data = pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return state.read_memo(self.path) or {}
 
     def save(self) -> None:
         """Keep this build's values, when it made any (or dropped some)."""
         if self.path is None or self._old is None or \
                 (not self.made and len(self.new) == len(self._old)):
             return
-        tmp = self.path.with_suffix(".tmp")
-        with contextlib.suppress(OSError):
-            with open(tmp, "wb") as f:
-                pickle.dump(self.new, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+        state.write_memo(self.path, self.new)
 
 
 class EntryMemo(Memo):

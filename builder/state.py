@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import json
 import os
+import pickle
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -276,3 +277,26 @@ def search_current(output: Path, state: Path) -> bool:
         return False
     return bool(manifest) and manifest == _manifest_digest(state) and \
         search_pages(output) == pages
+
+
+# -- memos: values kept between builds to save time ------------------------------------------
+def read_memo(path: Path | None) -> dict | None:
+    """A memo file's dict (`index.RelatedMemo`, `render.Memo`), or None when there is none or
+    it cannot be read: a memo only saves time, so a lost or damaged one is simply made again."""
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            data = pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_memo(path: Path, data: dict) -> None:
+    """Replace a memo file atomically; a failure to write it is ignored (see `read_memo`)."""
+    tmp = path.with_suffix(".tmp")
+    with contextlib.suppress(OSError):
+        with open(tmp, "wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
